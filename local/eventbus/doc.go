@@ -29,7 +29,9 @@
 //   - exists: true or false, on leaf fields (an object value counts as absent)
 //   - numeric: "=" v, or a lower bound (">", ">=") and/or an upper bound
 //     ("<", "<="), in that order; operands within ±5e9, compared to six
-//     decimal places like event-ruler's ComparableNumber
+//     decimal places like event-ruler's ComparableNumber. Event numbers
+//     outside ±5e9 never match a numeric range there, so neither here: a
+//     size filter does not see objects over 5 GB.
 //   - cidr: IPv4 or IPv6 prefixes, matched against string fields
 //   - "$or": an array of two or more sub-patterns at any level
 //

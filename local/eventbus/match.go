@@ -29,9 +29,11 @@ func (p *Pattern) Match(event []byte) (bool, error) {
 	return p.root.matchMap(m), nil
 }
 
-// MatchValue reports whether an already decoded event matches. Numbers may
-// be json.Number (decoding with UseNumber keeps their text), float64 or any
-// Go integer or float type.
+// MatchValue reports whether an already decoded event matches. Objects and
+// arrays must be map[string]any and []any, as encoding/json produces them;
+// other Go maps and slices count as absent values. Numbers may be json.Number
+// (decoding with UseNumber keeps their text), float64 or any Go integer or
+// float type.
 func (p *Pattern) MatchValue(event map[string]any) bool {
 	return p.root.matchMap(event)
 }
