@@ -1,0 +1,56 @@
+// Package asl is the local Step Functions engine: it parses, validates and
+// runs Amazon States Language definitions the way AWS Step Functions does,
+// so the same *.asl.json files run on AWS and in the embedded default.
+//
+// It is a pure engine. It must not import the AWS SDK, CDK, the tasks
+// packages or anything under local/ or cmd/; it does no I/O of its own.
+// Lambda functions, S3 (Distributed Map ItemReader/ResultWriter) and time
+// come in through the small interfaces LambdaInvoker, S3Client and Clock.
+//
+// # API
+//
+//	m, err := asl.Parse(def)            // *ValidationError / ValidationErrors with paths like /States/Foo/Next
+//	eng := &asl.Engine{Lambda: inv, S3: s3, Clock: nil /* real time */, Region: "us-east-1", Account: "123456789012"}
+//	res := eng.Execute(ctx, m, input, asl.ExecutionOptions{Name: "run-1", Type: "STANDARD", Listener: fn})
+//	res.Status, res.Output, res.Error, res.Cause, res.History
+//
+// Cancelling ctx aborts the execution (ABORTED); a top-level
+// TimeoutSeconds ends it TIMED_OUT. History events carry AWS's
+// GetExecutionHistory type names and *EventDetails objects, numbered as AWS
+// numbers them (ExecutionStarted is 1, each state's Entered/Exited and each
+// task's Scheduled/Started/Succeeded events follow), because States.Runtime
+// causes quote the id of the event where the failing state was entered.
+//
+// # Error naming
+//
+// A Lambda function error (*LambdaFunctionError) becomes the state error
+// ErrorType, its Cause the runtime's error JSON (Python separators for a
+// plain function-ARN Task, compact for arn:aws:states:::lambda:invoke, as
+// recorded on AWS). A *LambdaServiceError becomes "Lambda.<ErrorCode>" with
+// the SDK's "(Service: AWSLambda; Status Code: ...)" cause. Any other
+// invoker error becomes Lambda.ServiceException (the name AWS gives a
+// Lambda service fault and lists among the errors to retry). An exceeded
+// TimeoutSeconds is States.Timeout. States.Runtime and
+// States.DataLimitExceeded end the execution: States.ALL does not match
+// them (AWS documents both as terminal).
+//
+// # Paths
+//
+// JSONPath evaluation uses github.com/ohler55/ojg behind an ASL front-end
+// (jsonpath.go). ojg alone lacks what ASL needs: names with characters its
+// dot notation rejects (AWS takes `$.delivery-partner` literally up to the
+// next '.' or '['), the context object root `$$`, variable roots `$name`,
+// the definite/indefinite distinction (a definite path that names nothing is
+// an error, an indefinite one yields []), and ResultPath's "set, creating
+// objects on the way, without mutating the input". The front-end splits the
+// root off, turns plain names and indices into ojg fragments itself, and
+// hands only filters, slices, wildcards and recursive descent to ojg's
+// parser. Compiled paths are cached process-wide.
+//
+// Intrinsic functions and JSONata are evaluated by the subpackages
+// intrinsic and jsonata; the engine reaches them through the function
+// variables in exprhooks.go.
+//
+// HeartbeatSeconds is accepted but has no effect: Lambda invocations send
+// no heartbeats.
+package asl

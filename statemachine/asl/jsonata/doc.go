@@ -1,0 +1,48 @@
+// Package jsonata evaluates the JSONata expressions of Step Functions states
+// that use QueryLanguage JSONata ("{% ... %}" fields), with the $states object
+// and the workflow's variables bound, and reports failures the way AWS does.
+//
+// It wraps github.com/xiatechs/jsonata-go v1.8.8 (the JSONata 1.5.4 core plus
+// newer functions). AWS implements JSONata 2.0.6 without $eval and with six
+// functions of its own ("Transforming data with JSONata in Step Functions" in
+// the developer guide). What this package adds or changes:
+//
+//   - $partition, $range, $hash, $random([seed]), $uuid and $parse, AWS's
+//     additions. $range's result is a JSONata sequence, so one item comes out
+//     as that item: AWS recorded $range(1, 9, 9) as 1.
+//   - $assert (JSONata 2.x, missing from the library) and $single with its
+//     optional test (the library demands two arguments); $error gives
+//     JSONata's code (D3137).
+//   - $eval and the library's own non-JSONata functions ($objmerge, $sjoin,
+//     $dateTimeDim, ...) are unbound, so calling them fails with T1006 as on
+//     AWS.
+//   - Errors carry JSONata's codes and words (T1006: Attempted to invoke a
+//     non-function), translated from the library's messages; see errors.go.
+//   - JSON null bindings stay null (the library would read nil as undefined);
+//     results are plain JSON values with every number a float64.
+//   - Undefined results and function results are errors wrapping ErrUndefined
+//     and ErrUnsupportedResult, worded as AWS words them; Error.FieldCause
+//     builds AWS's sentence around them.
+//
+// What the library still lacks, and this package does not provide:
+//
+//   - JSONata 2.x syntax: the parent operator %, and the @ (context) and #
+//     (positional) variable bindings fail to parse or evaluate to nothing.
+//   - $formatInteger and $parseInteger (unbound: T1006).
+//   - IEEE arithmetic: + - / round to 8 decimal places (toward +infinity) and
+//   - % truncate to 8 (config.GetDivisionPrecision; $sum and $average too),
+//     so 1/3 is 0.33333334 where AWS gives 0.3333333333333333. Integer
+//     arithmetic is exact.
+//   - Many error codes: library messages without a JSONata counterpart (for
+//     example "cannot call sum on a non-array type") keep the library's words.
+//
+// Concurrency: compiled expressions are cached (sync.Map keyed by the trimmed
+// expression, at most 10,000) and each evaluation binds its variables on a
+// shallow copy of the cached Expr. The library mutates its shared built-in
+// function objects on every call (SetName, SetContext), so evaluations whose
+// text contains "(" or "~" (every call and function application does) hold one
+// package mutex; plain paths and operators run in parallel.
+//
+// This package must not import the ASL engine (statemachine/asl) or the
+// intrinsic package; the engine imports it.
+package jsonata

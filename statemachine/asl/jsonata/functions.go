@@ -1,0 +1,393 @@
+package jsonata
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/xiatechs/jsonata-go/jtypes"
+)
+
+// function is a JSONata function written here. It implements the library's
+// jtypes.Callable, so it can be bound as a variable per evaluation instead of
+// registered globally (which would put it in every Expr's shared registry).
+type function struct {
+	name   string
+	params int
+	call   func(args []reflect.Value) (any, error)
+}
+
+func (f *function) Name() string    { return f.name }
+func (f *function) ParamCount() int { return f.params }
+
+func (f *function) Call(args []reflect.Value) (reflect.Value, error) {
+	v, err := f.call(args)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	switch v := v.(type) {
+	case undefinedT:
+		return reflect.Value{}, nil
+	case nil:
+		return reflect.ValueOf(null), nil
+	default:
+		return reflect.ValueOf(v), nil
+	}
+}
+
+var _ jtypes.Callable = (*function)(nil)
+
+// undefinedT is what a function returns for JSONata's undefined.
+type undefinedT struct{}
+
+var undefined = undefinedT{}
+
+// extensions are bound into every evaluation: the Step Functions additions
+// ($partition, $range, $hash, $random, $uuid, $parse), fixes for library
+// gaps ($single, $assert, $error), and nil for functions AWS does not offer
+// ($eval) or that are this library's own inventions, so calling them fails
+// with T1006 as it would on AWS.
+var extensions = map[string]any{
+	"partition": &function{"partition", 2, partition},
+	"range":     &function{"range", 3, rangeFn},
+	"hash":      &function{"hash", 2, hashFn},
+	"random":    &function{"random", 1, random},
+	"uuid":      &function{"uuid", 0, uuidFn},
+	"parse":     &function{"parse", 1, parse},
+	"single":    &function{"single", 2, single},
+	"assert":    &function{"assert", 2, assert},
+	"error":     &function{"error", 1, errorFn},
+}
+
+func init() {
+	for _, name := range []string{
+		"eval", "accumulatingSlice", "dateTimeDim", "dateTimeDimLite", "hash256", "hashmd5",
+		"objectsToDocument", "objmerge", "oneToManyJoin", "renameKeys", "sjoin", "timeSince", "unescape",
+	} {
+		extensions[name] = nil
+	}
+}
+
+// arg returns argument i as a plain JSON value; defined is false when it is
+// missing or undefined.
+func arg(args []reflect.Value, i int) (v any, defined bool, err error) {
+	if i >= len(args) || !args[i].IsValid() {
+		return nil, false, nil
+	}
+	v, ok := normalise(args[i])
+	if !ok {
+		return nil, true, fmt.Errorf("T0410: Argument %d does not match function signature: a function is not allowed here", i+1)
+	}
+	return v, true, nil
+}
+
+func signatureErr(fn string, i int) error {
+	return fmt.Errorf("T0410: Argument %d of function %q does not match function signature", i, fn)
+}
+
+func argCount(fn string, args []reflect.Value, min, max int) error {
+	if len(args) > max {
+		return signatureErr(fn, max+1)
+	}
+	if len(args) < min {
+		return signatureErr(fn, len(args)+1)
+	}
+	return nil
+}
+
+// integerArg reads a required whole-number argument.
+func integerArg(fn string, args []reflect.Value, i int) (int64, bool, error) {
+	v, ok, err := arg(args, i)
+	if err != nil || !ok {
+		return 0, ok, err
+	}
+	f, isNum := v.(float64)
+	if !isNum || !whole(f) {
+		return 0, true, signatureErr(fn, i+1)
+	}
+	return int64(f), true, nil
+}
+
+// partition splits an array into chunks of the given size, like
+// States.ArrayPartition; a non-array first argument is a one-item array, as
+// JSONata treats array parameters.
+func partition(args []reflect.Value) (any, error) {
+	if err := argCount("partition", args, 2, 2); err != nil {
+		return nil, err
+	}
+	v, ok, err := arg(args, 0)
+	if err != nil || !ok {
+		return undefined, err
+	}
+	a, isArr := v.([]any)
+	if !isArr {
+		a = []any{v}
+	}
+	size, _, err := integerArg("partition", args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if size <= 0 {
+		return nil, signatureErr("partition", 2)
+	}
+	out := []any{}
+	for start := int64(0); start < int64(len(a)); start += size {
+		end := min(start+size, int64(len(a)))
+		out = append(out, append([]any(nil), a[start:end]...))
+	}
+	return out, nil
+}
+
+// maxRange is the States.ArrayRange limit, which $range replaces.
+const maxRange = 1000
+
+// rangeFn is $range(start, end, step). Its result is a JSONata sequence: AWS
+// recorded $range(1, 9, 9) as 1, not [1]; an empty one is undefined.
+func rangeFn(args []reflect.Value) (any, error) {
+	if err := argCount("range", args, 3, 3); err != nil {
+		return nil, err
+	}
+	var n [3]int64
+	for i := range n {
+		v, ok, err := integerArg("range", args, i)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return undefined, nil
+		}
+		n[i] = v
+	}
+	start, end, step := n[0], n[1], n[2]
+	if step == 0 {
+		return nil, signatureErr("range", 3)
+	}
+	var out []any
+	for x := start; (step > 0 && x <= end) || (step < 0 && x >= end); x += step {
+		if len(out) == maxRange {
+			return nil, fmt.Errorf("D2014: The size of the sequence allocated by $range must not exceed %d", maxRange)
+		}
+		out = append(out, float64(x))
+	}
+	switch len(out) {
+	case 0:
+		return undefined, nil
+	case 1:
+		return out[0], nil
+	}
+	return out, nil
+}
+
+var hashes = map[string]func() hash.Hash{
+	"MD5":     md5.New,
+	"SHA-1":   sha1.New,
+	"SHA-256": sha256.New,
+	"SHA-384": sha512.New384,
+	"SHA-512": sha512.New,
+}
+
+func hashFn(args []reflect.Value) (any, error) {
+	if err := argCount("hash", args, 2, 2); err != nil {
+		return nil, err
+	}
+	v, ok, err := arg(args, 0)
+	if err != nil || !ok {
+		return undefined, err
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		return nil, signatureErr("hash", 1)
+	}
+	a, _, err := arg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	alg, _ := a.(string)
+	newHash, known := hashes[alg]
+	if !known {
+		return nil, fmt.Errorf("T0410: Argument 2 of function \"hash\" must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512; got %v", a)
+	}
+	h := newHash()
+	h.Write([]byte(s))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// random is $random([seed]): a number in [0, 1); with a seed, the same
+// number every time for that seed.
+func random(args []reflect.Value) (any, error) {
+	if err := argCount("random", args, 0, 1); err != nil {
+		return nil, err
+	}
+	seed, ok, err := arg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return rand.Float64(), nil
+	}
+	h := fnv.New64a()
+	switch s := seed.(type) {
+	case string:
+		h.Write([]byte(s))
+	case float64:
+		fmt.Fprintf(h, "%v", s)
+	default:
+		return nil, signatureErr("random", 1)
+	}
+	return rand.New(rand.NewPCG(h.Sum64(), 0)).Float64(), nil
+}
+
+func uuidFn(args []reflect.Value) (any, error) {
+	if err := argCount("uuid", args, 0, 0); err != nil {
+		return nil, err
+	}
+	return uuid.NewString(), nil
+}
+
+// parse is $parse(json), AWS's replacement for $eval on JSON text.
+func parse(args []reflect.Value) (any, error) {
+	if err := argCount("parse", args, 1, 1); err != nil {
+		return nil, err
+	}
+	v, ok, err := arg(args, 0)
+	if err != nil || !ok {
+		return undefined, err
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		return nil, signatureErr("parse", 1)
+	}
+	var out any
+	dec := json.NewDecoder(strings.NewReader(s))
+	if err := dec.Decode(&out); err != nil || dec.More() {
+		return nil, fmt.Errorf("D3140: Malformed JSON in $parse: %q", s)
+	}
+	if f, isNum := out.(float64); isNum && f == 0 {
+		out = 0.0 // AWS recorded $parse("-0") as 0
+	}
+	return out, nil
+}
+
+// single is $single(array[, test]); the library's version demands the test.
+func single(args []reflect.Value) (any, error) {
+	if err := argCount("single", args, 1, 2); err != nil {
+		return nil, err
+	}
+	v, ok, err := arg(args, 0)
+	if err != nil || !ok {
+		return undefined, err
+	}
+	a, isArr := v.([]any)
+	if !isArr {
+		a = []any{v}
+	}
+	var test jtypes.Callable
+	if len(args) == 2 && args[1].IsValid() {
+		var isFn bool
+		if test, isFn = jtypes.AsCallable(args[1]); !isFn {
+			return nil, signatureErr("single", 2)
+		}
+	}
+	var found any
+	matches := 0
+	for i, item := range a {
+		if test != nil {
+			callArgs := []reflect.Value{reflect.ValueOf(jsonValue(item)), reflect.ValueOf(float64(i)), reflect.ValueOf(a)}
+			if n := test.ParamCount(); n < len(callArgs) {
+				callArgs = callArgs[:n]
+			}
+			r, err := test.Call(callArgs)
+			if err != nil {
+				return nil, err
+			}
+			if !truthy(r) {
+				continue
+			}
+		}
+		matches++
+		if matches > 1 {
+			return nil, fmt.Errorf("D3138: The $single() function expected exactly 1 matching result.  Instead it matched more.")
+		}
+		found = item
+	}
+	if matches == 0 {
+		return nil, fmt.Errorf("D3139: The $single() function expected exactly 1 matching result.  Instead it matched 0.")
+	}
+	return found, nil
+}
+
+// truthy is JSONata's boolean cast, enough for test-function results.
+func truthy(r reflect.Value) bool {
+	v, ok := normalise(r)
+	if !ok {
+		return false
+	}
+	switch t := v.(type) {
+	case bool:
+		return t
+	case float64:
+		return t != 0
+	case string:
+		return t != ""
+	case []any:
+		for _, e := range t {
+			if b, _ := e.(bool); b {
+				return true
+			}
+		}
+		return false
+	case map[string]any:
+		return len(t) > 0
+	}
+	return false
+}
+
+// assert is JSONata 2.x $assert(condition[, message]), missing from the library.
+func assert(args []reflect.Value) (any, error) {
+	if err := argCount("assert", args, 1, 2); err != nil {
+		return nil, err
+	}
+	c, _, err := arg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, isBool := c.(bool)
+	if !isBool {
+		return nil, fmt.Errorf("T0410: Argument 1 of function \"assert\" does not match function signature")
+	}
+	if b {
+		return undefined, nil
+	}
+	msg := "$assert() statement failed"
+	if m, ok, _ := arg(args, 1); ok {
+		msg = fmt.Sprint(m)
+	}
+	return nil, fmt.Errorf("D3141: %s", msg)
+}
+
+// errorFn is $error([message]) with JSONata's code, so AWS's cause format
+// ("D3137: message") comes out.
+func errorFn(args []reflect.Value) (any, error) {
+	if err := argCount("error", args, 0, 1); err != nil {
+		return nil, err
+	}
+	msg := "$error() function evaluated"
+	if m, ok, _ := arg(args, 0); ok {
+		s, isStr := m.(string)
+		if !isStr {
+			return nil, signatureErr("error", 1)
+		}
+		msg = s
+	}
+	return nil, fmt.Errorf("D3137: %s", msg)
+}

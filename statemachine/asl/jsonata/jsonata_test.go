@@ -1,0 +1,274 @@
+package jsonata
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sync"
+	"testing"
+)
+
+func decode(t testing.TB, s string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("bad test JSON %q: %v", s, err)
+	}
+	return v
+}
+
+// states builds the bindings the engine passes: $states plus variables.
+func states(t testing.TB, input string, vars map[string]any) map[string]any {
+	b := map[string]any{"states": map[string]any{
+		"input":   decode(t, input),
+		"context": map[string]any{"Execution": map[string]any{"Id": "arn:aws:states:us-east-1:111111111111:execution:sm:run"}},
+	}}
+	for k, v := range vars {
+		b[k] = v
+	}
+	return b
+}
+
+func TestEval(t *testing.T) {
+	vars := map[string]any{"var_constant_1": 1.0, "var_input_value": "string literal", "nothing": nil, "obj": map[string]any{"foo": "bar"}}
+	tests := []struct {
+		name  string
+		expr  string
+		input string
+		want  string // JSON
+	}{
+		// Shapes from the developer guide's JSONata page.
+		{"states input", `$states.input`, `{"a":1}`, `{"a":1}`},
+		{"path into input", `$states.input.customer.name`, `{"customer":{"name":"María"}}`, `"María"`},
+		{"context", `$states.context.Execution.Id`, `{}`, `"arn:aws:states:us-east-1:111111111111:execution:sm:run"`},
+		{"sum plus variable", `$sum($states.input.input_values) + $var_constant_1`, `{"input_values":[1,2,3]}`, `7`},
+		{"variable", `$var_input_value`, `{}`, `"string literal"`},
+		{"null variable stays null", `$nothing`, `{}`, `null`},
+		{"object variable", `$obj.foo`, `{}`, `"bar"`},
+		{"comparison", `$states.input.type = 'Public'`, `{"type":"Public"}`, `true`},
+		{"double-quoted literal", `$states.input.s = "string literal"`, `{"s":"string literal"}`, `true`},
+		{"escaped quote", `$states.input = '"'`, `"\""`, `true`},
+		{"not", `$not($states.input.done)`, `{"done":false}`, `true`},
+		{"merge", `$merge([$states.input.part1, $states.input.part2])`, `{"part1":{"hello":"world"},"part2":{"foo":"bar"}}`, `{"hello":"world","foo":"bar"}`},
+		{"number of string", `$number('2')`, `{}`, `2`},
+		{"assignment result", `$variable := 1`, `{}`, `1`},
+		{"array literal", `[1, 'two', 3]`, `{}`, `[1,"two",3]`},
+		{"singleton array kept", `$states.input.items`, `{"items":[0]}`, `[0]`},
+		{"empty array", `[]`, `{}`, `[]`},
+		{"single-quoted object", `{'foo': 'bar'}`, `{}`, `{"foo":"bar"}`},
+		{"count is a float", `$count($states.input.a)`, `{"a":[1,2,3]}`, `3`},
+		{"null in array", `[null, 1]`, `{}`, `[null,1]`},
+		{"string join", `$join(['a','b'], '-')`, `{}`, `"a-b"`},
+		{"map with lambda", `$map($states.input.a, function($v){$v * 2})`, `{"a":[1,2]}`, `[2,4]`},
+		{"filter", `$states.input.a[$ > 1]`, `{"a":[1,2,3]}`, `[2,3]`},
+		{"block", `($x := 2; $x * $x)`, `{}`, `4`},
+		{"conditional", `$states.input.n > 1 ? 'big' : 'small'`, `{"n":5}`, `"big"`},
+		{"string functions", `$uppercase($substring('hello', 1, 3))`, `{}`, `"ELL"`},
+		{"base64", `$base64encode('Data to encode')`, `{}`, `"RGF0YSB0byBlbmNvZGU="`},
+
+		// AWS's additions (developer guide, "JSONata functions provided by Step Functions").
+		{"partition", `$partition([1,2,3,4,5,6,7,8,9], 3)`, `{}`, `[[1,2,3],[4,5,6],[7,8,9]]`},
+		{"partition remainder", `$partition([1,2,3,4,5], 2)`, `{}`, `[[1,2],[3,4],[5]]`},
+		{"range", `$range(0, 10, 2)`, `{}`, `[0,2,4,6,8,10]`},
+		{"range stops before end", `$range(0, 10, 3)`, `{}`, `[0,3,6,9]`},
+		{"range singleton is a value", `$range(1, 9, 9)`, `{}`, `1`},
+		{"range descending", `$range(5, 1, -2)`, `{}`, `[5,3,1]`},
+		{"hash sha-256", `$hash('abc', 'SHA-256')`, `{}`, `"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"`},
+		{"hash md5", `$hash('abc', 'MD5')`, `{}`, `"900150983cd24fb0d6963f7d28e17f72"`},
+		{"parse object", `$parse($states.input.s)`, `{"s":"{\"Arg1\": 1, \"Arg2\": []}"}`, `{"Arg1":1,"Arg2":[]}`},
+		{"parse minus zero", `$parse('-0')`, `{}`, `0`},
+		{"parse string", `$parse($states.input.s)`, `{"s":"\"HelloWorld\""}`, `"HelloWorld"`},
+
+		// Library gaps filled here.
+		{"single without test", `$single([7])`, `{}`, `7`},
+		{"single with test", `$single([1,2,3], function($v){$v = 2})`, `{}`, `2`},
+		{"assert true is undefined inside a block", `($assert(true); 'ok')`, `{}`, `"ok"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Eval(tt.expr, nil, states(t, tt.input, vars))
+			if err != nil {
+				t.Fatalf("Eval(%s): %v", tt.expr, err)
+			}
+			want := decode(t, tt.want)
+			if !reflect.DeepEqual(got, want) {
+				g, _ := json.Marshal(got)
+				t.Errorf("Eval(%s) = %s (%T), want %s", tt.expr, g, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEvalErrors(t *testing.T) {
+	tests := []struct {
+		expr  string
+		input string
+		cause string // exact Error.Cause
+		is    error  // sentinel, if any
+	}{
+		// AWS recorded this cause for $randomSeeded (conformance case test_math_random_seeded).
+		{`$randomSeeded($states.input.FunctionInput.fst)`, `{"FunctionInput":"fst"}`, "threw an error during evaluation. T1006: Attempted to invoke a non-function", nil},
+		{`$eval('1')`, `{}`, "threw an error during evaluation. T1006: Attempted to invoke a non-function", nil},
+		{`$objmerge()`, `{}`, "threw an error during evaluation. T1006: Attempted to invoke a non-function", nil},
+		{`$formatInteger(1, 'w')`, `{}`, "threw an error during evaluation. T1006: Attempted to invoke a non-function", nil},
+		{`$states.input.absent`, `{}`, "returned nothing (undefined).", ErrUndefined},
+		{`$fn := function($x){$x}`, `{}`, "returned an unsupported result type.", ErrUnsupportedResult},
+		{`[1, function($x){$x}]`, `{}`, "returned an unsupported result type.", ErrUnsupportedResult},
+		{`'a' + 1`, `{}`, "threw an error during evaluation. T2001: The left side of the + operator must evaluate to a number", nil},
+		{`1 - 'a'`, `{}`, "threw an error during evaluation. T2002: The right side of the - operator must evaluate to a number", nil},
+		{`$map([1], function($v){$v + 'x'})`, `{}`, "threw an error during evaluation. T2002: The right side of the + operator must evaluate to a number", nil},
+		{`$sum('x')`, `{}`, `threw an error during evaluation. T0412: Argument 1 of function "sum" must be an array of numbers`, nil},
+		{`$error('boom')`, `{}`, "threw an error during evaluation. D3137: boom", nil},
+		{`$assert(false, 'no')`, `{}`, "threw an error during evaluation. D3141: no", nil},
+		{`$single([1,2])`, `{}`, "threw an error during evaluation. D3138: The $single() function expected exactly 1 matching result.  Instead it matched more.", nil},
+		{`$single([])`, `{}`, "threw an error during evaluation. D3139: The $single() function expected exactly 1 matching result.  Instead it matched 0.", nil},
+		{`$partition([1], 0)`, `{}`, `threw an error during evaluation. T0410: Argument 2 of function "partition" does not match function signature`, nil},
+		{`$range(1, 2, 0)`, `{}`, `threw an error during evaluation. T0410: Argument 3 of function "range" does not match function signature`, nil},
+		{`$range(1, 2)`, `{}`, `threw an error during evaluation. T0410: Argument 3 of function "range" does not match function signature`, nil},
+		{`$parse('{bad')`, `{}`, `threw an error during evaluation. D3140: Malformed JSON in $parse: "{bad"`, nil},
+		{`1 +`, `{}`, "threw an error during evaluation. S0207: Unexpected end of expression", nil},
+		{`'abc`, `{}`, "threw an error during evaluation. S0101: String literal must be terminated by a matching quote", nil},
+	}
+	for _, tt := range tests {
+		_, err := Eval(tt.expr, nil, states(t, tt.input, nil))
+		var je *Error
+		if !errors.As(err, &je) {
+			t.Errorf("Eval(%s) error = %v, want *Error", tt.expr, err)
+			continue
+		}
+		if je.Name != "States.QueryEvaluationError" {
+			t.Errorf("Eval(%s) name = %s, want States.QueryEvaluationError", tt.expr, je.Name)
+		}
+		if je.Cause != tt.cause {
+			t.Errorf("Eval(%s) cause = %q, want %q", tt.expr, je.Cause, tt.cause)
+		}
+		if tt.is != nil && !errors.Is(err, tt.is) {
+			t.Errorf("Eval(%s) error does not wrap %v", tt.expr, tt.is)
+		}
+	}
+}
+
+func TestFieldCause(t *testing.T) {
+	_, err := Eval(" $randomSeeded($states.input.FunctionInput.fst) ", nil, states(t, `{}`, nil))
+	var je *Error
+	if !errors.As(err, &je) {
+		t.Fatalf("error = %v, want *Error", err)
+	}
+	got := je.FieldCause(" $randomSeeded($states.input.FunctionInput.fst) ", "Output/FunctionResult")
+	want := "The JSONata expression '$randomSeeded($states.input.FunctionInput.fst)' specified for the field 'Output/FunctionResult' threw an error during evaluation. T1006: Attempted to invoke a non-function"
+	if got != want {
+		t.Errorf("FieldCause = %q, want %q", got, want)
+	}
+}
+
+func TestCompile(t *testing.T) {
+	if err := Compile("$states.input.a + 1"); err != nil {
+		t.Errorf("Compile(valid) = %v, want nil", err)
+	}
+	if err := Compile("$states.input.a +"); err == nil {
+		t.Error("Compile(invalid) = nil, want an error")
+	}
+}
+
+func TestTypeName(t *testing.T) {
+	tests := []struct {
+		json, want string
+	}{
+		{`[1]`, "array"}, {`true`, "boolean"}, {`null`, "null"}, {`1`, "number"}, {`{"foo":"bar"}`, "object"}, {`"s"`, "string"},
+	}
+	for _, tt := range tests {
+		if got := TypeName(decode(t, tt.json)); got != tt.want {
+			t.Errorf("TypeName(%s) = %s, want %s", tt.json, got, tt.want)
+		}
+	}
+}
+
+func TestRandomAndUUID(t *testing.T) {
+	b := states(t, `{}`, nil)
+	for i := 0; i < 100; i++ {
+		v, err := Eval(`$random()`, nil, b)
+		if f, ok := v.(float64); err != nil || !ok || f < 0 || f >= 1 {
+			t.Fatalf("$random() = %v, %v; want a number in [0, 1)", v, err)
+		}
+	}
+	a, _ := Eval(`$random(42)`, nil, b)
+	c, _ := Eval(`$random(42)`, nil, b)
+	d, _ := Eval(`$random(43)`, nil, b)
+	if a != c || a == d {
+		t.Errorf("$random(42) twice = %v, %v and $random(43) = %v; want equal, equal, different", a, c, d)
+	}
+	u, _ := Eval(`$uuid()`, nil, b)
+	if s, _ := u.(string); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(s) {
+		t.Errorf("$uuid() = %v, want a version 4 UUID", u)
+	}
+}
+
+// TestConcurrent runs calls of built-in functions, whose shared state the
+// library rewrites per call, from many goroutines; run with -race.
+func TestConcurrent(t *testing.T) {
+	exprs := []struct{ expr, want string }{
+		{`$string($states.input.n)`, `"%d"`},
+		{`$states.input.n + 1`, `%d`},
+		{`$sum([$states.input.n, 1])`, `%d`},
+		{`$states.input.s.$uppercase()`, `"S%d"`},
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 100; i++ {
+				n := g*1000 + i
+				b := states(t, fmt.Sprintf(`{"n":%d,"s":"s%d"}`, n, n), nil)
+				for k, e := range exprs {
+					want := fmt.Sprintf(e.want, n)
+					if k == 1 || k == 2 {
+						want = fmt.Sprintf(e.want, n+1)
+					}
+					got, err := Eval(e.expr, nil, b)
+					gj, _ := json.Marshal(got)
+					if err != nil || string(gj) != want {
+						t.Errorf("Eval(%s) = %s, %v; want %s", e.expr, gj, err, want)
+						return
+					}
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
+
+func TestCacheReusesCompiled(t *testing.T) {
+	expr := "$states.input.cached + 0"
+	if _, err := Eval(expr, nil, states(t, `{"cached":1}`, nil)); err != nil {
+		t.Fatal(err)
+	}
+	first := lookup(expr)
+	got, err := Eval(" "+expr+" ", nil, states(t, `{"cached":2}`, nil))
+	if err != nil || got != 2.0 {
+		t.Fatalf("second Eval = %v, %v; want 2", got, err)
+	}
+	if lookup(expr) != first {
+		t.Error("second lookup compiled again, want the cached expression")
+	}
+}
+
+func BenchmarkEvalPath(b *testing.B) {
+	bind := states(b, `{"a":{"b":[1,2,3]}}`, map[string]any{"x": 1.0})
+	for b.Loop() {
+		if _, err := Eval(`$states.input.a.b[1] + $x`, nil, bind); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEvalCall(b *testing.B) {
+	bind := states(b, `{"a":{"b":[1,2,3]}}`, nil)
+	for b.Loop() {
+		if _, err := Eval(`$sum($states.input.a.b)`, nil, bind); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
