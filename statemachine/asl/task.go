@@ -211,9 +211,9 @@ func (sc *stateRun) invokeLambdaIntegration(payload any, timeout time.Duration) 
 		all[k] = []any{v}
 	}
 	result := map[string]any{
-		"ExecutedVersion": "$LATEST",
-		"Payload":         pv,
-		"SdkHttpMetadata": map[string]any{"AllHttpHeaders": all, "HttpHeaders": headers, "HttpStatusCode": 200.0},
+		"ExecutedVersion":     "$LATEST",
+		"Payload":             pv,
+		"SdkHttpMetadata":     map[string]any{"AllHttpHeaders": all, "HttpHeaders": headers, "HttpStatusCode": 200.0},
 		"SdkResponseMetadata": map[string]any{"RequestId": rid},
 		"StatusCode":          200.0,
 	}

@@ -90,7 +90,7 @@ func functionName(arn string) string {
 type S3 struct {
 	mu      sync.Mutex
 	objects map[string]map[string]object // bucket -> key -> object
-	Now     func() time.Time            // LastModified of new objects; nil: time.Now
+	Now     func() time.Time             // LastModified of new objects; nil: time.Now
 }
 
 type object struct {
