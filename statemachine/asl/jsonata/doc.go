@@ -29,10 +29,11 @@
 //   - JSONata 2.x syntax: the parent operator %, and the @ (context) and #
 //     (positional) variable bindings fail to parse or evaluate to nothing.
 //   - $formatInteger and $parseInteger (unbound: T1006).
-//   - IEEE arithmetic: + - / round to 8 decimal places (toward +infinity) and
-//   - % truncate to 8 (config.GetDivisionPrecision; $sum and $average too),
-//     so 1/3 is 0.33333334 where AWS gives 0.3333333333333333. Integer
-//     arithmetic is exact.
+//   - IEEE arithmetic: addition, subtraction and division round to 8 decimal
+//     places (toward +infinity), multiplication and modulo truncate to 8
+//     (config.GetDivisionPrecision; $sum and $average too), so 1/3 is
+//     0.33333334 where AWS gives 0.3333333333333333. Integer arithmetic is
+//     exact.
 //   - Many error codes: library messages without a JSONata counterpart (for
 //     example "cannot call sum on a non-array type") keep the library's words.
 //
