@@ -1,0 +1,122 @@
+package imaging
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
+	"golang.org/x/image/webp"
+)
+
+// DecodeOptions tune DecodeGray. A nil *DecodeOptions means defaults.
+type DecodeOptions struct {
+	Limits Limits
+	// TargetWidth and TargetHeight are the size the caller will resize to
+	// (as displayed, after orientation). When set, a decoder that can
+	// shrink while decoding (JPEG DCT scaling) returns an image of at least
+	// twice the target in both dimensions instead of full resolution; the
+	// precise resize does the rest. Zero means full resolution.
+	TargetWidth, TargetHeight int
+}
+
+// DecodeGray inspects the input (all limits are enforced before pixels are
+// allocated), decodes it, converts it to 8-bit gray as Pillow's
+// convert("L") does, and applies the EXIF orientation. Animated GIFs give
+// their first frame. The returned Info describes the input as stored.
+func DecodeGray(r io.ReaderAt, size int64, opt *DecodeOptions) (img *image.Gray, info Info, err error) {
+	if opt == nil {
+		opt = &DecodeOptions{}
+	}
+	info, err = Inspect(r, size, opt.Limits)
+	if err != nil {
+		return nil, info, err
+	}
+	defer func() {
+		// Decoders of untrusted data have panicked on crafted input in the
+		// past; a panic here is bad data, not a bug in the caller.
+		if p := recover(); p != nil {
+			img, err = nil, corrupt(info.Format, fmt.Errorf("decoder panic: %v", p))
+		}
+	}()
+	g, err := decodeGray(io.NewSectionReader(r, 0, size), info, opt)
+	if err != nil {
+		return nil, info, classify(info.Format, err)
+	}
+	if g.Rect.Dx() != info.Width || g.Rect.Dy() != info.Height {
+		return nil, info, corrupt(info.Format, fmt.Errorf("decoded %dx%d, header says %dx%d",
+			g.Rect.Dx(), g.Rect.Dy(), info.Width, info.Height))
+	}
+	return Orient(g, info.Orientation), info, nil
+}
+
+func decodeGray(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gray, error) {
+	var (
+		m   image.Image
+		err error
+	)
+	switch info.Format {
+	case JPEG:
+		m, err = jpeg.Decode(bufio.NewReader(sr))
+	case PNG:
+		m, err = png.Decode(bufio.NewReader(sr))
+	case GIF:
+		var p *image.Paletted
+		p, err = decodeGIFFirst(sr, info)
+		m = p
+	case WebP:
+		if info.Frames > 1 {
+			return nil, &UnsupportedFormatError{Format: WebP, Reason: "animated WebP is not decoded"}
+		}
+		m, err = webp.Decode(bufio.NewReader(sr))
+	case BMP:
+		m, err = bmp.Decode(bufio.NewReader(sr))
+	case TIFF:
+		m, err = tiff.Decode(sr)
+	default:
+		return nil, &UnsupportedFormatError{Format: info.Format}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return toGray(m, info.Format == WebP), nil
+}
+
+// decodeGIFFirst decodes frame 1 and places it on the logical screen, as
+// Pillow does: area outside the frame takes palette entry 0, or the
+// transparent entry when the frame has one.
+func decodeGIFFirst(r io.Reader, info Info) (*image.Paletted, error) {
+	m, err := gif.Decode(bufio.NewReader(r))
+	if err != nil {
+		return nil, err
+	}
+	p, ok := m.(*image.Paletted)
+	if !ok {
+		return nil, fmt.Errorf("gif: unexpected frame type %T", m)
+	}
+	screen := image.Rect(0, 0, info.Width, info.Height)
+	if p.Rect == screen {
+		return p, nil
+	}
+	fill := uint8(0)
+	for i, c := range p.Palette {
+		if _, _, _, a := c.RGBA(); a == 0 {
+			fill = uint8(i)
+			break
+		}
+	}
+	canvas := image.NewPaletted(screen, p.Palette)
+	for i := range canvas.Pix {
+		canvas.Pix[i] = fill
+	}
+	r0 := p.Rect.Intersect(screen)
+	for y := r0.Min.Y; y < r0.Max.Y; y++ {
+		copy(canvas.Pix[canvas.PixOffset(r0.Min.X, y):canvas.PixOffset(r0.Max.X, y)], p.Pix[p.PixOffset(r0.Min.X, y):])
+	}
+	return canvas, nil
+}

@@ -1,0 +1,49 @@
+// Package imaging holds the pure image operations of the pipeline: sniff the
+// format from magic bytes, check limits from the header, decode to 8-bit
+// gray with the EXIF orientation applied, resize, encode, and the cheap raw
+// intermediate between the Grayscale and Resize tasks.
+//
+// It works on io.ReaderAt / io.Writer and *image.Gray only. It must not
+// import AWS packages, tasks/, local/, statemachine/ or cmd/: the Lambda
+// handlers and the CLI call it, never the other way round.
+//
+// # Flow used by the tasks
+//
+//	Validate:  Inspect(r, size, lim)                     -> Info or a typed error
+//	Grayscale: DecodeGray(r, size, &DecodeOptions{...})  -> WriteRaw
+//	Resize:    ReadRaw -> Resize(img, w, h, mode) -> Encode(w, img, JPEG|PNG)
+//
+// # Behaviour, pinned to the original (Pillow 9.4) handler
+//
+//   - Formats: JPEG (baseline, progressive, gray, Adobe CMYK/YCCK), PNG
+//     (all bit depths, palette, alpha), GIF (first frame), WebP (lossy and
+//     lossless, still), BMP, TIFF. Detected only from magic bytes (Sniff).
+//   - Limits (DefaultLimits: 50 MiB, 50,000,000 pixels, 1000 frames) are
+//     checked from headers before any pixel buffer is allocated; GIF frames
+//     are counted by walking blocks, without LZW decoding.
+//   - Gray: Pillow's convert("L"): L = (R*19595 + G*38470 + B*7471 +
+//     0x8000) >> 16, i.e. BT.601 0.299/0.587/0.114 rounded. (The integer
+//     form R*299/1000 + ... with rounding differs from Pillow 9.4 on about
+//     0.07% of random colours by one level, so the 16-bit form is used.)
+//     Alpha is dropped, not composited (as Pillow). CMYK goes through
+//     Pillow's cmyk2rgb. 16-bit samples keep their high byte (Pillow's
+//     "RGB;16B" unpacker); for 16-bit *gray* Pillow clips the value at 255
+//     (mode "I" -> "L"), which whitens the image, so we take the high byte
+//     there too: a deliberate difference. JPEG YCbCr gives its Y plane
+//     directly; lossy WebP goes through libwebp's limited-range formulas.
+//   - Orientation: EXIF tag 0x0112 from JPEG APP1, PNG eXIf (before IDAT),
+//     WebP EXIF and TIFF IFD0, applied as ImageOps.exif_transpose does.
+//     A 60-line reader of that one tag replaces github.com/dsoprea/go-exif/v3,
+//     which would bring five more modules (go-logging, go-errors,
+//     go-utility, golang/geo, yaml) for a single SHORT value.
+//   - Resize: Pillow's BICUBIC resampling (a = -0.5, support 2 widened by
+//     the downscale factor), same fixed-point weights and pass order, so a
+//     gray input gives Pillow's output bit for bit. Modes: stretch (the
+//     seed's resize((w,h))), fit, fill (centre crop, done by resampling
+//     only the crop box, as Pillow's box argument).
+//   - Encode: JPEG quality 75 (Pillow's default), PNG default compression.
+//
+// Errors callers test with errors.As: *UnsupportedFormatError,
+// *LimitError, *CorruptError. All three are permanent: retrying the same
+// bytes gives the same answer.
+package imaging

@@ -1,0 +1,36 @@
+package imaging
+
+import (
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+)
+
+// JPEGQuality is the quality Encode writes JPEG at: 75, the libjpeg default
+// that Pillow's save() uses when no quality is given (as the seed did).
+const JPEGQuality = 75
+
+// Encode writes img as f. JPEG is written as a one-component (gray) baseline
+// JPEG at JPEGQuality; PNG as 8-bit gray with the default compression.
+// Other formats give an *UnsupportedFormatError.
+func Encode(w io.Writer, img *image.Gray, f Format) error {
+	switch f {
+	case JPEG:
+		return jpeg.Encode(w, img, &jpeg.Options{Quality: JPEGQuality})
+	case PNG:
+		return png.Encode(w, img)
+	}
+	return &UnsupportedFormatError{Format: f, Reason: "cannot encode (only jpeg and png)"}
+}
+
+// Ext is the file extension, with the dot, for a format Encode writes.
+func (f Format) Ext() string {
+	switch f {
+	case JPEG:
+		return ".jpg"
+	case TIFF:
+		return ".tif"
+	}
+	return "." + string(f)
+}
