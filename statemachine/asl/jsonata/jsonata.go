@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,7 +60,13 @@ type compiled struct {
 	expr *jsonatago.Expr
 	err  error
 	lock bool
+	// names are the $names the text mentions. JSONata can only reach a
+	// variable by writing its name, so binding just these is enough, and
+	// binding is most of the cost of a short evaluation.
+	names map[string]bool
 }
+
+var nameRef = regexp.MustCompile(`\$([\p{L}\p{N}_]+)`)
 
 var (
 	cache     sync.Map // trimmed expression -> *compiled
@@ -77,7 +84,10 @@ func lookup(expr string) *compiled {
 	if c, ok := cache.Load(expr); ok {
 		return c.(*compiled)
 	}
-	c := &compiled{lock: strings.ContainsAny(expr, "(~")}
+	c := &compiled{lock: strings.ContainsAny(expr, "(~"), names: map[string]bool{}}
+	for _, m := range nameRef.FindAllStringSubmatch(expr, -1) {
+		c.names[m[1]] = true
+	}
 	e, err := jsonatago.Compile(expr)
 	if err != nil {
 		c.err = translate(err)
@@ -118,15 +128,18 @@ func Eval(expr string, input any, bindings map[string]any) (any, error) {
 	// The cached Expr's own registry is nil (nothing is registered
 	// globally), so RegisterVars makes a fresh map for the copy.
 	e := *c.expr
-	vars := make(map[string]any, len(bindings)+len(extensions))
-	for name, v := range extensions {
-		vars[name] = v
+	vars := make(map[string]any, len(c.names))
+	for name := range c.names {
+		if v, ok := bindings[name]; ok {
+			vars[name] = jsonValue(v)
+		} else if f, ok := extensions[name]; ok {
+			vars[name] = f
+		}
 	}
-	for name, v := range bindings {
-		vars[name] = jsonValue(v)
-	}
-	if err := e.RegisterVars(vars); err != nil {
-		return nil, &Error{Name: ErrorName, Cause: "threw an error during evaluation. " + err.Error(), err: err}
+	if len(vars) > 0 {
+		if err := e.RegisterVars(vars); err != nil {
+			return nil, &Error{Name: ErrorName, Cause: "threw an error during evaluation. " + err.Error(), err: err}
+		}
 	}
 	if c.lock {
 		builtinMu.Lock()
