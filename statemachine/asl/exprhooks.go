@@ -1,31 +1,42 @@
 package asl
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/imgprep/imgprep/statemachine/asl/intrinsic"
+	"github.com/imgprep/imgprep/statemachine/asl/jsonata"
+)
 
 // The intrinsic-function and JSONata evaluators live in the subpackages
-// intrinsic and jsonata. They are reached through these variables so the
-// engine does not depend on their internals; wireExpressions sets them.
+// intrinsic and jsonata; the engine reaches them through these variables
+// so a test can swap one, and so the evaluators' error types are turned
+// into state errors in one place.
 var (
-	intrinsicEval func(expr string, resolve func(path string) (any, error)) (any, error)
-	isIntrinsic   func(s string) bool
-	jsonataEval   func(expr string, input any, bindings map[string]any) (any, error)
-	// exprErrorName extracts Name and Cause from the evaluators' errors.
-	exprErrorName func(err error) (name, cause string, ok bool)
+	intrinsicEval = intrinsic.Eval
+	isIntrinsic   = intrinsic.IsIntrinsic
+	jsonataEval   = jsonata.Eval
 )
 
 var errNoEvaluator = errors.New("expression evaluator not available")
 
-func init() {
-	if intrinsicEval == nil {
-		intrinsicEval = func(string, func(string) (any, error)) (any, error) { return nil, errNoEvaluator }
+// exprErrorName extracts the error name and cause the evaluators report.
+func exprErrorName(err error) (name, cause string, ok bool) {
+	var ie *intrinsic.Error
+	if errors.As(err, &ie) {
+		return ie.Name, ie.Cause, true
 	}
-	if isIntrinsic == nil {
-		isIntrinsic = func(s string) bool { return len(s) > 7 && s[:7] == "States." }
+	var je *jsonata.Error
+	if errors.As(err, &je) {
+		return je.Name, je.Cause, true
 	}
-	if jsonataEval == nil {
-		jsonataEval = func(string, any, map[string]any) (any, error) { return nil, errNoEvaluator }
+	return "", "", false
+}
+
+// jsonataFieldCause is AWS's sentence for a failed JSONata expression.
+func jsonataFieldCause(err error, expr, field string) (string, bool) {
+	var je *jsonata.Error
+	if errors.As(err, &je) {
+		return je.FieldCause(expr, field), true
 	}
-	if exprErrorName == nil {
-		exprErrorName = func(error) (string, string, bool) { return "", "", false }
-	}
+	return "", false
 }

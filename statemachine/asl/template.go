@@ -211,6 +211,9 @@ func (sc *stateRun) evalJSONata(expr string, states map[string]any, field string
 	b["states"] = states
 	v, err := jsonataEval(expr, states["input"], b)
 	if err != nil {
+		if cause, ok := jsonataFieldCause(err, expr, field); ok {
+			return nil, &failure{Error: ErrQueryEvaluationError, Cause: sc.where() + " " + cause}
+		}
 		return nil, sc.exprFailure(err, ErrQueryEvaluationError, func(cause string) string {
 			return fmt.Sprintf("%s The JSONata expression '%s' specified for the field '%s' threw an error during evaluation. %s", sc.where(), expr, field, cause)
 		})
