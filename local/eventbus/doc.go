@@ -28,10 +28,10 @@
 //     {"wildcard": s or [s...]}; it needs the field to be present
 //   - exists: true or false, on leaf fields (an object value counts as absent)
 //   - numeric: "=" v, or a lower bound (">", ">=") and/or an upper bound
-//     ("<", "<="), in that order; operands within ±5e9, compared to six
-//     decimal places like event-ruler's ComparableNumber. Event numbers
-//     outside ±5e9 never match a numeric range there, so neither here: a
-//     size filter does not see objects over 5 GB.
+//     ("<", "<="), in that order. As in event-ruler's ComparableNumber,
+//     numbers compare exactly as millionths within ±5e11; a pattern number
+//     outside that or with more than six decimals is an error, and such an
+//     event number matches no range (exact matches still compare its text)
 //   - cidr: IPv4 or IPv6 prefixes, matched against string fields
 //   - "$or": an array of two or more sub-patterns at any level
 //

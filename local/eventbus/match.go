@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/netip"
-	"reflect"
 	"strconv"
 	"strings"
 	"unicode"
@@ -184,39 +182,43 @@ type exactNull struct{}
 
 func (exactNull) match(v any) bool { return v == nil }
 
-// exactNumber matches the same literal text or, when both are within
-// event-ruler's numeric range, the same value: event-ruler's JsonRuleCompiler
-// adds both an exact-text and a numeric-equals matcher for a number.
+// exactNumber matches the same literal text or, when both have a comparable
+// form, the same value: event-ruler's JsonRuleCompiler adds an exact-text
+// and a numeric-equals matcher for every number in a pattern.
 type exactNumber struct {
-	text    string
-	f       float64
-	c       int64
-	inRange bool
+	text       string
+	f          float64
+	micro      int64
+	comparable bool
 }
 
 func newExactNumber(n json.Number) exactNumber {
-	f, err := n.Float64()
-	e := exactNumber{text: n.String(), f: f}
-	if err == nil && inRange(f) {
-		e.inRange, e.c = true, comparable(f)
+	e := exactNumber{text: n.String()}
+	e.f, _ = n.Float64()
+	if m, err := toMicro(e.text); err == nil {
+		e.micro, e.comparable = m, true
 	}
 	return e
 }
 
 func (e exactNumber) match(v any) bool {
-	text, f, ok := numberOf(v)
+	text, goValue, ok := numberText(v)
 	if !ok {
 		return false
 	}
-	if text != "" && text == e.text {
+	if text == e.text {
 		return true
 	}
-	if e.inRange && inRange(f) {
-		return comparable(f) == e.c
+	if m, err := toMicro(text); err == nil {
+		return e.comparable && m == e.micro
 	}
-	// No literal text (a Go float) outside the comparable range: fall back
-	// to plain equality rather than never matching.
-	return text == "" && f == e.f
+	// A Go number has no text of its own to compare; outside the comparable
+	// range its value is the best stand-in.
+	if goValue {
+		f, err := strconv.ParseFloat(text, 64)
+		return err == nil && f == e.f
+	}
+	return false
 }
 
 type prefixMatcher struct {
@@ -358,7 +360,7 @@ type existsMatcher struct{}
 
 func (existsMatcher) match(any) bool { return true }
 
-// numericRange holds bounds in event-ruler's fixed-point form.
+// numericRange holds bounds in millionths (see toMicro).
 type numericRange struct {
 	hasLow, lowOpen   bool
 	hasHigh, highOpen bool
@@ -366,11 +368,10 @@ type numericRange struct {
 }
 
 func (r numericRange) match(v any) bool {
-	_, f, ok := numberOf(v)
-	if !ok || !inRange(f) {
+	c, ok := microOf(v)
+	if !ok {
 		return false
 	}
-	c := comparable(f)
 	if r.hasLow && (c < r.low || r.lowOpen && c == r.low) {
 		return false
 	}
@@ -394,31 +395,4 @@ func (c cidrMatcher) match(v any) bool {
 		return false
 	}
 	return c.prefix.Contains(a.Unmap())
-}
-
-// numberOf returns a number's literal text (empty for Go numeric types,
-// which have none) and its value.
-func numberOf(v any) (string, float64, bool) {
-	switch t := v.(type) {
-	case json.Number:
-		f, err := t.Float64()
-		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			return "", 0, false
-		}
-		return t.String(), f, !math.IsNaN(f)
-	case float64:
-		return "", t, !math.IsNaN(t)
-	case string, bool, nil:
-		return "", 0, false
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "", float64(rv.Int()), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return "", float64(rv.Uint()), true
-	case reflect.Float32:
-		return "", rv.Float(), true
-	}
-	return "", 0, false
 }

@@ -40,20 +40,6 @@ func (e *PatternError) Error() string {
 
 func (e *PatternError) Unwrap() error { return e.Err }
 
-// Numeric comparisons follow event-ruler's ComparableNumber
-// (github.com/aws/event-ruler, ComparableNumber.java): values in
-// [-5e9, 5e9], compared after scaling by 1e6 and truncating, i.e. to six
-// decimal places.
-const (
-	numericLimit = 5e9
-	numericScale = 1e6
-)
-
-// comparable turns an in-range number into event-ruler's fixed-point form.
-func comparable(f float64) int64 { return int64(numericScale * (numericLimit + f)) }
-
-func inRange(f float64) bool { return f >= -numericLimit && f <= numericLimit }
-
 // Pattern is a compiled event pattern. It is immutable and safe for
 // concurrent use.
 type Pattern struct {
@@ -316,7 +302,11 @@ func compileAnythingBut(arg any, path string) (matcher, error) {
 	case string:
 		return anythingBut{exactString(t)}, nil
 	case json.Number:
-		return anythingBut{newExactNumber(t)}, nil
+		m, err := anythingButNumber(t, path)
+		if err != nil {
+			return nil, err
+		}
+		return anythingBut{m}, nil
 	case []any:
 		if len(t) == 0 {
 			return nil, &PatternError{Path: path, Message: "anything-but list is empty", Err: ErrEmpty}
@@ -330,7 +320,11 @@ func compileAnythingBut(arg any, path string) (matcher, error) {
 				ms = append(ms, exactString(v))
 			case json.Number:
 				nums++
-				ms = append(ms, newExactNumber(v))
+				m, err := anythingButNumber(v, fmt.Sprintf("%s[%d]", path, i))
+				if err != nil {
+					return nil, err
+				}
+				ms = append(ms, m)
 			default:
 				return nil, wrongType(fmt.Sprintf("%s[%d]", path, i), "anything-but list", "strings or numbers", e)
 			}
@@ -387,6 +381,17 @@ func compileAnythingBut(arg any, path string) (matcher, error) {
 	}
 }
 
+// anythingButNumber compiles a number excluded by anything-but. event-ruler
+// keeps only the comparable form of these, so a number without one is an
+// error rather than a silent never-excluded value.
+func anythingButNumber(n json.Number, path string) (matcher, error) {
+	m, err := toMicro(n.String())
+	if err != nil {
+		return nil, &PatternError{Path: path, Message: fmt.Sprintf("anything-but number %s: %v", n, errNotComparable), Err: ErrBadValue}
+	}
+	return numericRange{hasLow: true, low: m, hasHigh: true, high: m}, nil
+}
+
 func stringOrStrings(v any, path, what string) ([]string, error) {
 	switch t := v.(type) {
 	case string:
@@ -429,11 +434,10 @@ func compileNumeric(arg any, path string) (matcher, error) {
 		if !ok {
 			return nil, wrongType(fmt.Sprintf("%s[%d]", path, i+1), "value of "+op, "a number", arr[i+1])
 		}
-		f, err := num.Float64()
-		if err != nil || !inRange(f) {
-			return nil, &PatternError{Path: fmt.Sprintf("%s[%d]", path, i+1), Message: fmt.Sprintf("numeric value %s is outside [-5e9, 5e9]", num), Err: ErrBadNumericRange}
+		c, err := toMicro(num.String())
+		if err != nil {
+			return nil, &PatternError{Path: fmt.Sprintf("%s[%d]", path, i+1), Message: fmt.Sprintf("numeric value %s: %v", num, errNotComparable), Err: ErrBadNumericRange}
 		}
-		c := comparable(f)
 		switch {
 		case op == "=" && i == 0 && len(arr) == 2:
 			r.hasLow, r.low, r.hasHigh, r.high = true, c, true, c

@@ -3,6 +3,7 @@ package eventbus
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"testing"
 )
 
@@ -139,17 +140,51 @@ func runMatchCases(t *testing.T, cases []matchCase) {
 			if got != tc.want {
 				t.Errorf("Match(%s) got %v, want %v", tc.pattern, got, tc.want)
 			}
-			// MatchValue on the event decoded the plain way (float64
-			// numbers) must agree, except where a literal's text matters.
+			// MatchValue must agree on the event decoded with UseNumber,
+			// and decoded the plain way (float64) too unless that loses a
+			// number's text, which exact matches may depend on.
+			withText, err := decodeEvent([]byte(tc.event))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.MatchValue(withText); got != tc.want {
+				t.Errorf("MatchValue(%s) with json.Number got %v, want %v", tc.pattern, got, tc.want)
+			}
+			if !numbersKeepText(withText) {
+				return
+			}
 			var m map[string]any
 			if err := json.Unmarshal([]byte(tc.event), &m); err != nil {
 				t.Fatalf("Unmarshal event: %v", err)
 			}
 			if got := p.MatchValue(m); got != tc.want {
-				t.Errorf("MatchValue(%s) got %v, want %v", tc.pattern, got, tc.want)
+				t.Errorf("MatchValue(%s) with float64 got %v, want %v", tc.pattern, got, tc.want)
 			}
 		})
 	}
+}
+
+// numbersKeepText reports whether every number in v reads back as the same
+// text after a trip through float64.
+func numbersKeepText(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if !numbersKeepText(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if !numbersKeepText(e) {
+				return false
+			}
+		}
+	case json.Number:
+		f, err := t.Float64()
+		return err == nil && strconv.FormatFloat(f, 'g', -1, 64) == t.String()
+	}
+	return true
 }
 
 func TestMatchEventPatternsPage(t *testing.T) {
@@ -314,8 +349,16 @@ func TestMatchRulerReadme(t *testing.T) {
 		{"ruler/or with and inside half", `{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization"]},{"metricType":["Other"],"namespace":["AWS/EC2"]},{"scope":["Service"]}]}`, cw, false},
 		{"ruler/nested or and", `{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization"]},{"metricType":["MetricType"],"namespace":["AWS/EC2"],"$or":[{"metricId":[1234]},{"spaceId":[1000]}]},{"scope":["Service"]}]}`,
 			`{"source":"aws.cloudwatch","metricType":"MetricType","namespace":"AWS/EC2","spaceId":1000}`, true},
-		{"ruler/numeric bound 6 decimals", `{"v":[{"numeric":["=",1.0000001]}]}`, `{"v":1}`, true},
-		{"ruler/numeric outside range never matches", `{"v":[{"numeric":[">",0]}]}`, `{"v":6e9}`, false},
+		{"ruler/numeric exact decimals", `{"v":[{"numeric":["=",0.3]}]}`, `{"v":0.30}`, true},
+		{"ruler/numeric 6 decimals", `{"v":[{"numeric":[">",0.000001]}]}`, `{"v":0.000002}`, true},
+		{"ruler/numeric 7 decimals in event never matches", `{"v":[{"numeric":[">",0]}]}`, `{"v":0.0000001}`, false},
+		{"ruler/numeric at the limit", `{"v":[{"numeric":[">=",5e11]}]}`, `{"v":500000000000}`, true},
+		{"ruler/numeric outside range never matches", `{"v":[{"numeric":[">",0]}]}`, `{"v":6e11}`, false},
+		{"ruler/numeric 6 GB object", `{"size":[{"numeric":[">",5e9]}]}`, `{"size":6442450944}`, true},
+		{"ruler/exact number outside range by text", `{"account":[123456789012345678901]}`, `{"account":123456789012345678901}`, true},
+		{"ruler/exact number outside range other text", `{"account":[123456789012345678901]}`, `{"account":1.23456789012345678901e20}`, false},
+		{"ruler/exact number 7 decimals by text only", `{"v":[1.0000001]}`, `{"v":1.00000010}`, false},
+		{"ruler/anything-but number by value", `{"v":[{"anything-but":[300]}]}`, `{"v":3.0e2}`, false},
 		{"ruler/anything-but matches other types", `{"v":[{"anything-but":"x"}]}`, `{"v":5}`, true},
 		{"ruler/anything-but on array any element", `{"v":[{"anything-but":"a"}]}`, `{"v":["a","b"]}`, true},
 		{"ruler/anything-but on array all excluded", `{"v":[{"anything-but":"a"}]}`, `{"v":["a","a"]}`, false},
@@ -448,7 +491,10 @@ func TestCompileErrors(t *testing.T) {
 		{"numeric equals in range", `{"n":[{"numeric":[">",0,"=",5]}]}`, ErrBadNumericRange, "n[0].numeric[2]"},
 		{"numeric empty range", `{"n":[{"numeric":[">",10,"<",5]}]}`, ErrBadNumericRange, "n[0].numeric"},
 		{"numeric equal bounds", `{"n":[{"numeric":[">=",5,"<=",5]}]}`, ErrBadNumericRange, "n[0].numeric"},
-		{"numeric out of range", `{"n":[{"numeric":[">",6e9]}]}`, ErrBadNumericRange, "n[0].numeric[1]"},
+		{"numeric out of range", `{"n":[{"numeric":[">",6e11]}]}`, ErrBadNumericRange, "n[0].numeric[1]"},
+		{"numeric 7 decimals", `{"n":[{"numeric":["=",1.0000001]}]}`, ErrBadNumericRange, "n[0].numeric[1]"},
+		{"anything-but number out of range", `{"n":[{"anything-but":6e11}]}`, ErrBadValue, "n[0].anything-but"},
+		{"anything-but list number 7 decimals", `{"n":[{"anything-but":[1,0.0000001]}]}`, ErrBadValue, "n[0].anything-but[1]"},
 		{"or not array", `{"$or":{"a":["x"]}}`, ErrWrongType, "$or"},
 		{"or one branch", `{"$or":[{"a":["x"]}]}`, ErrEmpty, "$or"},
 		{"or scalar branch", `{"$or":[{"a":["x"]},"b"]}`, ErrWrongType, "$or[1]"},
@@ -478,7 +524,8 @@ func TestCompileAcceptsDocPatterns(t *testing.T) {
 	// at least compile.
 	for _, pattern := range []string{
 		`{"x-limit":[{"numeric":["=",3.018e2]}]}`,
-		`{"n":[{"numeric":[">=",-5e9,"<=",5e9]}]}`,
+		`{"n":[{"numeric":[">=",-5e11,"<=",5e11]}]}`,
+		`{"n":[{"numeric":[">",0.000001,"<",1.1e-5]}]}`,
 		`{"ip":[{"cidr":"::/0"}]}`,
 		`{"a":[{"prefix":""}]}`,
 		`{"b":["x"],"c":{"$or":[{"d":[1]},{"e":[{"exists":false}]}]}}`,
