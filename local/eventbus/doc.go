@@ -24,8 +24,8 @@
 //   - wildcard: "*" matches any run of characters; `\*` and `\\` are the
 //     literal characters; "**" and other escapes are rejected
 //   - anything-but: a string, a number, a list of strings or of numbers,
-//     {"prefix"}, {"suffix"}, {"equals-ignore-case": s or [s...]},
-//     {"wildcard": s or [s...]}; it needs the field to be present
+//     {"prefix"}, {"suffix"}, {"equals-ignore-case"} or {"wildcard"}, each
+//     with a string or a list of strings; it needs the field to be present
 //   - exists: true or false, on leaf fields (an object value counts as absent)
 //   - numeric: "=" v, or a lower bound (">", ">=") and/or an upper bound
 //     ("<", "<="), in that order. As in event-ruler's ComparableNumber,

@@ -343,32 +343,35 @@ func compileAnythingBut(arg any, path string) (matcher, error) {
 		}
 		p := joinPath(path, op)
 		switch op {
-		case "prefix", "suffix":
-			s, ok := v.(string)
-			if !ok {
-				return nil, wrongType(p, "anything-but "+op, "a string", v)
-			}
-			if s == "" {
-				return nil, &PatternError{Path: p, Message: "anything-but " + op + " must not be empty", Err: ErrEmpty}
-			}
-			if op == "prefix" {
-				return anythingBut{prefixMatcher{s: s}}, nil
-			}
-			return anythingBut{suffixMatcher{s: s}}, nil
-		case "equals-ignore-case", "wildcard":
+		case "prefix", "suffix", "equals-ignore-case", "wildcard":
 			strs, err := stringOrStrings(v, p, "anything-but "+op)
 			if err != nil {
 				return nil, err
 			}
 			var ms anyOf
 			for i, s := range strs {
-				if op == "wildcard" {
-					w, err := compileWildcard(s, fmt.Sprintf("%s[%d]", p, i))
+				ip := p
+				if _, isList := v.([]any); isList {
+					ip = fmt.Sprintf("%s[%d]", p, i)
+				}
+				switch op {
+				case "prefix", "suffix":
+					// An empty one would exclude every string.
+					if s == "" {
+						return nil, &PatternError{Path: ip, Message: "anything-but " + op + " must not be empty", Err: ErrEmpty}
+					}
+					if op == "prefix" {
+						ms = append(ms, prefixMatcher{s: s})
+					} else {
+						ms = append(ms, suffixMatcher{s: s})
+					}
+				case "wildcard":
+					w, err := compileWildcard(s, ip)
 					if err != nil {
 						return nil, err
 					}
 					ms = append(ms, w)
-				} else {
+				default:
 					ms = append(ms, foldMatcher(s))
 				}
 			}
