@@ -33,9 +33,10 @@
 //     directly; lossy WebP goes through libwebp's limited-range formulas.
 //   - Orientation: EXIF tag 0x0112 from JPEG APP1, PNG eXIf (before IDAT),
 //     WebP EXIF and TIFF IFD0, applied as ImageOps.exif_transpose does.
-//     A 60-line reader of that one tag replaces github.com/dsoprea/go-exif/v3,
-//     which would bring five more modules (go-logging, go-errors,
-//     go-utility, golang/geo, yaml) for a single SHORT value.
+//     A 60-line reader of that one tag replaces github.com/dsoprea/go-exif/v3:
+//     its go.mod requires go-logging, go-utility, go-errors, golang/geo,
+//     go-flags, yaml.v2 and x/net, and its errors travel as panics through
+//     go-logging, all for a single SHORT value.
 //   - Resize: Pillow's BICUBIC resampling (a = -0.5, support 2 widened by
 //     the downscale factor), same fixed-point weights and pass order, so a
 //     gray input gives Pillow's output bit for bit. Modes: stretch (the

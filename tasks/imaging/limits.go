@@ -1,5 +1,7 @@
 package imaging
 
+import "math"
+
 // Limits bound the work one input may cause. Each is checked from headers,
 // before any pixel buffer is allocated. A zero field means the default.
 type Limits struct {
@@ -49,9 +51,17 @@ func (l Limits) checkPixels(w, h int) error {
 	if w <= 0 || h <= 0 {
 		return nil // the caller reports empty images as corrupt
 	}
-	// Both factors fit in 32 bits after header parsing, so this cannot overflow.
-	if p := int64(w) * int64(h); p > l.MaxPixels {
+	if p := pixelCount(uint64(w), uint64(h)); p > l.MaxPixels {
 		return &LimitError{Limit: "pixels", Got: p, Max: l.MaxPixels}
 	}
 	return nil
+}
+
+// pixelCount multiplies header dimensions (each below 2^32, so the uint64
+// product cannot wrap) and saturates at the largest int64.
+func pixelCount(w, h uint64) int64 {
+	if p := w * h; p <= math.MaxInt64 {
+		return int64(p)
+	}
+	return math.MaxInt64
 }

@@ -18,11 +18,12 @@ import (
 //	0      8    magic "IMGPGRY1" (the trailing 1 is the version)
 //	8      4    width,  big-endian uint32
 //	12     4    height, big-endian uint32
-//	16     4    CRC-32C (Castagnoli) of the pixel bytes, big-endian
+//	16     4    CRC-32C (Castagnoli) of bytes 0-15 then the pixels, big-endian
 //	20     w*h  pixels, row by row, no padding
 //
-// The checksum catches truncated or mixed-up scratch objects, which would
-// otherwise resize into a plausible but wrong picture.
+// The checksum catches truncated, damaged or mixed-up scratch objects
+// (including a swapped width and height), which would otherwise resize into
+// a plausible but wrong picture. CRC-32C runs in hardware on amd64 and arm64.
 
 // RawFormat is the Format reported in errors about the intermediate.
 const RawFormat Format = "imgprep-raw"
@@ -47,12 +48,12 @@ func WriteRaw(w io.Writer, img *image.Gray) error {
 			fn(img.Pix[i : i+wd])
 		}
 	}
-	var sum uint32
-	rows(func(p []byte) { sum = crc32.Update(sum, castagnoli, p) })
 	var hdr [rawHeaderLen]byte
 	copy(hdr[:], rawMagic)
 	binary.BigEndian.PutUint32(hdr[8:], uint32(wd))
 	binary.BigEndian.PutUint32(hdr[12:], uint32(ht))
+	sum := crc32.Checksum(hdr[:16], castagnoli)
+	rows(func(p []byte) { sum = crc32.Update(sum, castagnoli, p) })
 	binary.BigEndian.PutUint32(hdr[16:], sum)
 	if _, err := w.Write(hdr[:]); err != nil {
 		return fmt.Errorf("imaging: write raw header: %w", err)
@@ -101,8 +102,8 @@ func ReadRaw(r io.Reader, lim Limits) (*image.Gray, error) {
 	if w == 0 || h == 0 {
 		return nil, corrupt(RawFormat, fmt.Errorf("empty image %dx%d", w, h))
 	}
-	if w*h > lim.MaxPixels { // both < 2^32: the product fits in int64
-		return nil, &LimitError{Limit: "pixels", Got: w * h, Max: lim.MaxPixels}
+	if err := lim.checkPixels(int(w), int(h)); err != nil {
+		return nil, err
 	}
 	img := image.NewGray(image.Rect(0, 0, int(w), int(h)))
 	if _, err := io.ReadFull(r, img.Pix); err != nil {
@@ -114,7 +115,7 @@ func ReadRaw(r io.Reader, lim Limits) (*image.Gray, error) {
 	if n, _ := r.Read(make([]byte, 1)); n != 0 {
 		return nil, corrupt(RawFormat, errors.New("trailing bytes after the pixel plane"))
 	}
-	if got, want := crc32.Checksum(img.Pix, castagnoli), binary.BigEndian.Uint32(hdr[16:]); got != want {
+	if got, want := crc32.Update(crc32.Checksum(hdr[:16], castagnoli), castagnoli, img.Pix), binary.BigEndian.Uint32(hdr[16:]); got != want {
 		return nil, corrupt(RawFormat, fmt.Errorf("checksum mismatch: got %08x, header says %08x", got, want))
 	}
 	return img, nil

@@ -1,0 +1,543 @@
+package imaging
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		name string
+		head string
+		want Format
+	}{
+		{"jpeg", "\xff\xd8\xff\xe0\x00\x10JFIF\x00", JPEG},
+		{"png", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", PNG},
+		{"gif87a", "GIF87a\x10\x00", GIF},
+		{"gif89a", "GIF89a\x10\x00", GIF},
+		{"webp", "RIFF\x24\x00\x00\x00WEBPVP8 ", WebP},
+		{"bmp", "BM\x36\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00", BMP},
+		{"tiff little-endian", "II*\x00\x08\x00\x00\x00", TIFF},
+		{"tiff big-endian", "MM\x00*\x00\x00\x00\x08", TIFF},
+		{"empty", "", ""},
+		{"text", "hello, this is not an image\n", ""},
+		{"text starting BM", "BMW owners club minutes\n", ""},
+		{"riff but wave", "RIFF\x24\x00\x00\x00WAVEfmt ", ""},
+		{"jpeg soi only", "\xff\xd8", ""},
+		{"png signature cut", "\x89PNG\r\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Sniff([]byte(tt.head))
+			if got != tt.want {
+				t.Errorf("Sniff(%q) = %q, want %q", tt.head, got, tt.want)
+			}
+			var ue *UnsupportedFormatError
+			if wantErr := tt.want == ""; wantErr != errors.As(err, &ue) {
+				t.Errorf("Sniff(%q) error = %v, want UnsupportedFormatError: %v", tt.head, err, wantErr)
+			}
+		})
+	}
+}
+
+// TestBadInputs: every file in the shared bad/ set is refused with the
+// right error type, quickly.
+func TestBadInputs(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "bad")
+	want := map[string]string{
+		"empty.jpg":                        "unsupported",
+		"text_named.jpg":                   "unsupported",
+		"truncated_45pct_1500x997.jpg":     "corrupt",
+		"corrupt_midstream_1500x997.jpg":   "corrupt",
+		"bomb_50000x50000_valid.png":       "pixels",
+		"bomb_50000x50000_header_only.png": "pixels",
+	}
+	names := listDir(t, dir)
+	if len(names) != len(want) {
+		t.Errorf("bad/ holds %d files, this test knows %d: update the table", len(names), len(want))
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, _, err = DecodeGray(bytes.NewReader(data), int64(len(data)), nil)
+			took := time.Since(start)
+			if got := errorKind(err); got != want[name] {
+				t.Errorf("DecodeGray(%s): got %s error (%v), want %s", name, got, err, want[name])
+			}
+			if took > 2*time.Second {
+				t.Errorf("DecodeGray(%s) took %v, want well under 2s", name, took)
+			}
+			if err != nil && !strings.HasPrefix(err.Error(), "imaging: ") {
+				t.Errorf("message %q does not say where it came from", err)
+			}
+		})
+	}
+}
+
+func errorKind(err error) string {
+	var (
+		ue *UnsupportedFormatError
+		le *LimitError
+		ce *CorruptError
+	)
+	switch {
+	case err == nil:
+		return "no"
+	case errors.As(err, &ue):
+		return "unsupported"
+	case errors.As(err, &le):
+		return le.Limit
+	case errors.As(err, &ce):
+		return "corrupt"
+	}
+	return "untyped"
+}
+
+// TestBombAllocatesLittle: refusing a 50000x50000 PNG must not allocate its
+// pixels (2.5-10 GB) or anything close.
+func TestBombAllocatesLittle(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "bad")
+	for _, name := range []string{"bomb_50000x50000_valid.png", "bomb_50000x50000_header_only.png"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, _, err = DecodeGray(bytes.NewReader(data), int64(len(data)), nil)
+		runtime.ReadMemStats(&after)
+		var le *LimitError
+		if !errors.As(err, &le) || le.Got != 50000*50000 {
+			t.Fatalf("%s: got %v, want LimitError with 2500000000 pixels", name, err)
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+			t.Errorf("%s: allocated %d bytes to refuse it, want < 1 MiB", name, got)
+		}
+	}
+}
+
+// TestTruncatedEveryFormat cuts a sample of each format at several points;
+// every cut must be refused as corrupt (never decoded into a partly gray
+// image). Samples come from testdata/images and, when present, the shared
+// corpus, which has every format.
+func TestTruncatedEveryFormat(t *testing.T) {
+	files := map[Format]string{}
+	dirs := []string{localImages}
+	_, err := os.Stat(filepath.Join(sharedImages, "good"))
+	haveShared := err == nil
+	if haveShared {
+		dirs = append(dirs, filepath.Join(sharedImages, "good"))
+	}
+	for _, dir := range dirs {
+		for _, name := range listDir(t, dir) {
+			path := filepath.Join(dir, name)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Sniff(data)
+			if err != nil || files[f] != "" {
+				continue
+			}
+			if _, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), nil); err == nil {
+				files[f] = path
+			}
+		}
+	}
+	for _, f := range []Format{JPEG, PNG, GIF, WebP, BMP, TIFF} {
+		path, ok := files[f]
+		if !ok {
+			if haveShared {
+				t.Errorf("no decodable %s sample in %v", f, dirs)
+			}
+			continue
+		}
+		data, _ := os.ReadFile(path)
+		for _, frac := range []float64{0.999, 0.9, 0.5, 0.1} {
+			cut := data[:int(float64(len(data))*frac)]
+			_, _, err := DecodeGray(bytes.NewReader(cut), int64(len(cut)), nil)
+			if got := errorKind(err); got != "corrupt" {
+				t.Errorf("%s cut to %.1f%% (%d bytes): got %s error (%v), want corrupt", filepath.Base(path), frac*100, len(cut), got, err)
+			}
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 100, 50))); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	tests := []struct {
+		name string
+		lim  Limits
+		want string
+	}{
+		{"defaults", Limits{}, "no"},
+		{"pixels at limit", Limits{MaxPixels: 5000}, "no"},
+		{"pixels over", Limits{MaxPixels: 4999}, "pixels"},
+		{"bytes over", Limits{MaxBytes: int64(len(data) - 1)}, "bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Inspect(bytes.NewReader(data), int64(len(data)), tt.lim)
+			if got := errorKind(err); got != tt.want {
+				t.Errorf("Inspect: got %s error (%v), want %s", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestGIFFrames(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "good")
+	data, err := os.ReadFile(filepath.Join(dir, "animated_480x320_6frames_seeding.gif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := Inspect(bytes.NewReader(data), int64(len(data)), Limits{})
+	if err != nil || info.Frames != 6 || info.Width != 480 || info.Height != 320 {
+		t.Errorf("Inspect: got %+v, %v; want 480x320, 6 frames", info, err)
+	}
+	_, err = Inspect(bytes.NewReader(data), int64(len(data)), Limits{MaxFrames: 5})
+	var le *LimitError
+	if !errors.As(err, &le) || le.Limit != "frames" || le.Max != 5 {
+		t.Errorf("Inspect with MaxFrames 5: got %v, want frames LimitError", err)
+	}
+}
+
+// withEXIF returns a TIFF-structured EXIF block holding one Orientation tag.
+func withEXIF(o int, bo binary.ByteOrder) []byte {
+	b := make([]byte, 8+2+12+4)
+	if bo == binary.LittleEndian {
+		copy(b, "II*\x00")
+	} else {
+		copy(b, "MM\x00*")
+	}
+	bo.PutUint32(b[4:], 8)
+	bo.PutUint16(b[8:], 1)
+	bo.PutUint16(b[10:], tagOrientation)
+	bo.PutUint16(b[12:], 3) // SHORT
+	bo.PutUint32(b[14:], 1)
+	bo.PutUint16(b[18:], uint16(o))
+	return b
+}
+
+// pngWithEXIF encodes img and inserts an eXIf chunk after IHDR.
+func pngWithEXIF(t *testing.T, img image.Image, exif []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	chunk := make([]byte, 8+len(exif)+4)
+	binary.BigEndian.PutUint32(chunk, uint32(len(exif)))
+	copy(chunk[4:], "eXIf")
+	copy(chunk[8:], exif)
+	binary.BigEndian.PutUint32(chunk[8+len(exif):], crc32.ChecksumIEEE(chunk[4:8+len(exif)]))
+	const afterIHDR = 8 + 8 + 13 + 4
+	return append(append(append([]byte{}, data[:afterIHDR]...), chunk...), data[afterIHDR:]...)
+}
+
+// jpegWithEXIF encodes img and inserts an APP1 Exif segment after SOI.
+func jpegWithEXIF(t *testing.T, img image.Image, exif []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 100}); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	seg := append([]byte{0xFF, 0xE1, 0, 0}, "Exif\x00\x00"...)
+	seg = append(seg, exif...)
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(seg)-2))
+	return append(append(append([]byte{}, data[:2]...), seg...), data[2:]...)
+}
+
+// Expected results from Pillow 9.4's ImageOps.exif_transpose of the stored
+// image [[1 2 3] [4 5 6]] (printed with Image.transpose in Python).
+var orientWant = map[int][][]uint8{
+	1: {{1, 2, 3}, {4, 5, 6}},
+	2: {{3, 2, 1}, {6, 5, 4}},
+	3: {{6, 5, 4}, {3, 2, 1}},
+	4: {{4, 5, 6}, {1, 2, 3}},
+	5: {{1, 4}, {2, 5}, {3, 6}},
+	6: {{4, 1}, {5, 2}, {6, 3}},
+	7: {{6, 3}, {5, 2}, {4, 1}},
+	8: {{3, 6}, {2, 5}, {1, 4}},
+}
+
+func TestOrientation(t *testing.T) {
+	const cell = 16 // JPEG cells: flat 16x16 blocks survive quality-100 coding
+	for o := 1; o <= 8; o++ {
+		want := orientWant[o]
+		for _, f := range []Format{PNG, JPEG} {
+			for _, bo := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+				scale := 1
+				if f == JPEG {
+					scale = cell
+				}
+				stored := image.NewGray(image.Rect(0, 0, 3*scale, 2*scale))
+				for y := 0; y < 2*scale; y++ {
+					for x := 0; x < 3*scale; x++ {
+						stored.SetGray(x, y, color.Gray{uint8(40 * (1 + x/scale + 3*(y/scale)))})
+					}
+				}
+				var data []byte
+				if f == PNG {
+					data = pngWithEXIF(t, stored, withEXIF(o, bo))
+				} else {
+					data = jpegWithEXIF(t, stored, withEXIF(o, bo))
+				}
+				g, info, err := DecodeGray(bytes.NewReader(data), int64(len(data)), nil)
+				if err != nil {
+					t.Fatalf("orientation %d %s %v: %v", o, f, bo, err)
+				}
+				if info.Orientation != o {
+					t.Errorf("orientation %d %s %v: Info.Orientation = %d", o, f, bo, info.Orientation)
+				}
+				if ow, oh := info.Oriented(); g.Rect.Dx() != ow || g.Rect.Dy() != oh {
+					t.Errorf("orientation %d %s: got %v, Info.Oriented says %dx%d", o, f, g.Rect, ow, oh)
+				}
+				for y, row := range want {
+					for x, v := range row {
+						got := g.GrayAt(x*scale+scale/2, y*scale+scale/2).Y
+						if d := int(got) - 40*int(v); d < -3 || d > 3 {
+							t.Errorf("orientation %d %s %v: cell (%d,%d) = %d, want %d", o, f, bo, x, y, got, 40*v)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestResizeSizes(t *testing.T) {
+	tests := []struct {
+		sw, sh, w, h int
+		mode         Mode
+		ww, wh       int
+	}{
+		{1200, 800, 256, 256, Stretch, 256, 256},
+		{1200, 800, 256, 256, "", 256, 256},
+		{1200, 800, 256, 256, Fit, 256, 171},
+		{800, 1200, 256, 256, Fit, 171, 256},
+		{1200, 800, 256, 256, Fill, 256, 256},
+		{1500, 997, 300, 200, Fit, 300, 199},
+		{64, 64, 256, 256, Stretch, 256, 256},
+		{64, 64, 256, 256, Fit, 256, 256},
+		{64, 64, 256, 128, Fit, 128, 128},
+		{64, 64, 256, 128, Fill, 256, 128},
+		{64, 32, 256, 256, Fit, 256, 128},
+		{1, 1000, 256, 256, Fit, 1, 256},
+		{5, 5, 5, 5, Stretch, 5, 5},
+	}
+	for _, tt := range tests {
+		src := image.NewGray(image.Rect(0, 0, tt.sw, tt.sh))
+		got := Resize(src, tt.w, tt.h, tt.mode)
+		if got.Rect.Dx() != tt.ww || got.Rect.Dy() != tt.wh {
+			t.Errorf("Resize(%dx%d, %dx%d, %q): got %dx%d, want %dx%d", tt.sw, tt.sh, tt.w, tt.h, tt.mode, got.Rect.Dx(), got.Rect.Dy(), tt.ww, tt.wh)
+		}
+	}
+}
+
+func readPNGGray(t *testing.T, path string) *image.Gray {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	m, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.(*image.Gray)
+}
+
+// TestResizeMatchesPillow: on a gray input, Resize must equal Pillow 9.4's
+// resize exactly, for down- and upscaling, extreme ratios and a box (fill).
+func TestResizeMatchesPillow(t *testing.T) {
+	src := readPNGGray(t, "testdata/resample/src.png")
+	tests := []struct {
+		file string
+		w, h int
+		mode Mode
+	}{
+		{"256x256.png", 256, 256, Stretch},
+		{"97x61.png", 97, 61, Stretch},
+		{"640x480.png", 640, 480, Stretch},
+		{"301x50.png", 301, 50, Stretch},
+		{"7x203.png", 7, 203, Stretch},
+		{"1x1.png", 1, 1, Stretch},
+		{"100x100_fill.png", 100, 100, Fill},
+	}
+	for _, tt := range tests {
+		want := readPNGGray(t, filepath.Join("testdata/resample", tt.file))
+		got := Resize(src, tt.w, tt.h, tt.mode)
+		if mean, psnr, maxd := compare(got, want); maxd != 0 {
+			t.Errorf("Resize to %s: differs from Pillow: max |d| %d, mean %.3f, PSNR %.1f dB; want identical", tt.file, maxd, mean, psnr)
+		}
+	}
+	// A sub-image (non-zero origin, stride wider than the width) resizes
+	// like a copy of itself.
+	sub := src.SubImage(image.Rect(10, 20, 110, 120)).(*image.Gray)
+	cp := image.NewGray(image.Rect(0, 0, 100, 100))
+	for y := 0; y < 100; y++ {
+		copy(cp.Pix[y*100:], sub.Pix[sub.PixOffset(10, 20+y):sub.PixOffset(110, 20+y)])
+	}
+	if _, _, maxd := compare(Resize(sub, 37, 53, Stretch), Resize(cp, 37, 53, Stretch)); maxd != 0 {
+		t.Errorf("Resize of a sub-image differs from Resize of its copy by up to %d", maxd)
+	}
+}
+
+func TestRawRoundTrip(t *testing.T) {
+	src := readPNGGray(t, "testdata/resample/src.png")
+	sub := src.SubImage(image.Rect(3, 5, 203, 105)).(*image.Gray) // stride != width
+	for _, img := range []*image.Gray{src, sub} {
+		var buf bytes.Buffer
+		if err := WriteRaw(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := int64(buf.Len()), RawSize(img.Rect.Dx(), img.Rect.Dy()); got != want {
+			t.Errorf("WriteRaw wrote %d bytes, want %d", got, want)
+		}
+		got, err := ReadRaw(&buf, Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Rect.Dx() != img.Rect.Dx() || got.Rect.Dy() != img.Rect.Dy() {
+			t.Fatalf("ReadRaw: got %v, want size of %v", got.Rect, img.Rect)
+		}
+		for y := 0; y < got.Rect.Dy(); y++ {
+			for x := 0; x < got.Rect.Dx(); x++ {
+				if a, b := got.GrayAt(x, y), img.GrayAt(img.Rect.Min.X+x, img.Rect.Min.Y+y); a != b {
+					t.Fatalf("ReadRaw: pixel (%d,%d) = %d, want %d", x, y, a.Y, b.Y)
+				}
+			}
+		}
+	}
+}
+
+func TestReadRawRejects(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteRaw(&buf, readPNGGray(t, "testdata/resample/src.png")); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	edit := func(f func(b []byte) []byte) []byte { return f(append([]byte{}, good...)) }
+	tests := []struct {
+		name string
+		data []byte
+		lim  Limits
+		want string
+	}{
+		{"good", good, Limits{}, "no"},
+		{"empty", nil, Limits{}, "corrupt"},
+		{"short header", good[:10], Limits{}, "corrupt"},
+		{"bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), Limits{}, "corrupt"},
+		{"png instead", func() []byte { var b bytes.Buffer; png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))); return b.Bytes() }(), Limits{}, "corrupt"},
+		{"zero width", edit(func(b []byte) []byte { binary.BigEndian.PutUint32(b[8:], 0); return b }), Limits{}, "corrupt"},
+		{"huge claims", edit(func(b []byte) []byte {
+			binary.BigEndian.PutUint32(b[8:], 0xFFFFFFFF)
+			binary.BigEndian.PutUint32(b[12:], 0xFFFFFFFF)
+			return b
+		}), Limits{}, "pixels"},
+		{"over limit", good, Limits{MaxPixels: 301*203 - 1}, "pixels"},
+		{"truncated pixels", good[:len(good)-1], Limits{}, "corrupt"},
+		{"trailing byte", append(append([]byte{}, good...), 0), Limits{}, "corrupt"},
+		{"flipped pixel", edit(func(b []byte) []byte { b[1000] ^= 1; return b }), Limits{}, "corrupt"},
+		{"wrong width", edit(func(b []byte) []byte { binary.BigEndian.PutUint32(b[8:], 203); binary.BigEndian.PutUint32(b[12:], 301); return b }), Limits{}, "corrupt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			before := m.TotalAlloc
+			_, err := ReadRaw(bytes.NewReader(tt.data), tt.lim)
+			runtime.ReadMemStats(&m)
+			if got := errorKind(err); got != tt.want {
+				t.Errorf("ReadRaw: got %s error (%v), want %s", got, err, tt.want)
+			}
+			if d := m.TotalAlloc - before; d > 1<<20 {
+				t.Errorf("ReadRaw allocated %d bytes, want < 1 MiB", d)
+			}
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in     string
+		w, h   int
+		wantOK bool
+	}{
+		{"256x256", 256, 256, true},
+		{"640X480", 640, 480, true},
+		{" 1×2 ", 1, 2, true},
+		{"16384x1", 16384, 1, true},
+		{"16385x1", 0, 0, false},
+		{"0x10", 0, 0, false},
+		{"-1x10", 0, 0, false},
+		{"256", 0, 0, false},
+		{"axb", 0, 0, false},
+		{"256x", 0, 0, false},
+		{"", 0, 0, false},
+	}
+	for _, tt := range tests {
+		w, h, err := ParseSize(tt.in)
+		if (err == nil) != tt.wantOK || w != tt.w || h != tt.h {
+			t.Errorf("ParseSize(%q) = %d, %d, %v; want %d, %d, ok=%v", tt.in, w, h, err, tt.w, tt.h, tt.wantOK)
+		}
+	}
+}
+
+func TestParseMode(t *testing.T) {
+	for in, want := range map[string]Mode{"": Stretch, "stretch": Stretch, "fit": Fit, "fill": Fill} {
+		if got, err := ParseMode(in); got != want || err != nil {
+			t.Errorf("ParseMode(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := ParseMode("crop"); err == nil {
+		t.Errorf("ParseMode(crop): got no error, want one")
+	}
+}
+
+func TestEncode(t *testing.T) {
+	src := readPNGGray(t, "testdata/resample/src.png")
+	for _, f := range []Format{JPEG, PNG} {
+		var buf bytes.Buffer
+		if err := Encode(&buf, src, f); err != nil {
+			t.Fatalf("Encode %s: %v", f, err)
+		}
+		g, info, err := DecodeGray(bytes.NewReader(buf.Bytes()), int64(buf.Len()), nil)
+		if err != nil || info.Format != f {
+			t.Fatalf("Encode %s then DecodeGray: %v, format %q", f, err, info.Format)
+		}
+		_, psnr, _ := compare(g, src)
+		if min := map[Format]float64{JPEG: 30, PNG: 1000}[f]; psnr < min {
+			t.Errorf("Encode %s round trip: PSNR %.1f dB, want >= %.0f", f, psnr, min)
+		}
+	}
+	var ue *UnsupportedFormatError
+	if err := Encode(&bytes.Buffer{}, src, GIF); !errors.As(err, &ue) {
+		t.Errorf("Encode gif: got %v, want UnsupportedFormatError", err)
+	}
+}
