@@ -15,7 +15,8 @@
 // following the Amazon EventBridge User Guide ("Event patterns", "Comparison
 // operators", "Content filtering") and aws/event-ruler, the library behind it:
 //
-//   - exact values: strings (byte for byte), numbers, true, false, null;
+//   - exact values: strings (byte for byte; an IP address also matches its
+//     other spellings), numbers, true, false, null;
 //     a pattern array means "any of"; numbers match by literal text or by
 //     value (300 matches 3.0e2), as event-ruler's JsonRuleCompiler does
 //   - nested objects; event arrays match when any element matches, and two

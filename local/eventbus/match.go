@@ -171,6 +171,23 @@ func (s exactString) match(v any) bool {
 	return ok && t == string(s)
 }
 
+type exactIP struct {
+	text string
+	addr netip.Addr
+}
+
+func (e exactIP) match(v any) bool {
+	t, ok := v.(string)
+	if !ok {
+		return false
+	}
+	if t == e.text {
+		return true
+	}
+	a, err := netip.ParseAddr(t)
+	return err == nil && a.Zone() == "" && a.Unmap() == e.addr
+}
+
 type exactBool bool
 
 func (b exactBool) match(v any) bool {

@@ -180,6 +180,12 @@ func compileLeaf(arr []any, path string) (*leafNode, error) {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		switch t := e.(type) {
 		case string:
+			// event-ruler turns a string that is an IP address into a one-address
+			// range, so other spellings of the same IPv6 address match too.
+			if a, err := netip.ParseAddr(t); err == nil && a.Zone() == "" {
+				leaf.matchers = append(leaf.matchers, exactIP{text: t, addr: a.Unmap()})
+				continue
+			}
 			leaf.matchers = append(leaf.matchers, exactString(t))
 		case json.Number:
 			leaf.matchers = append(leaf.matchers, newExactNumber(t))

@@ -369,6 +369,9 @@ func TestMatchRulerReadme(t *testing.T) {
 		{"ruler/exists false or value", `{"v":["x",{"exists":false}]}`, `{"v":"x"}`, true},
 		{"ruler/exists false in missing parent", `{"detail":{"c-count":[{"exists":false}]}}`, `{"source":"x"}`, true},
 		{"ruler/cidr ipv4-mapped ipv6 event", `{"ip":[{"cidr":"10.0.0.0/8"}]}`, `{"ip":"::ffff:10.1.2.3"}`, true},
+		{"ruler/ip literal other spelling", `{"ip":["2001:db8::1"]}`, `{"ip":"2001:0db8:0000:0000:0000:0000:0000:0001"}`, true},
+		{"ruler/ip literal other address", `{"ip":["10.0.0.1"]}`, `{"ip":"10.0.0.2"}`, false},
+		{"ruler/ip literal same", `{"ip":["10.0.0.1"]}`, `{"ip":"10.0.0.1"}`, true},
 		{"ruler/cidr not an ip", `{"ip":[{"cidr":"10.0.0.0/8"}]}`, `{"ip":"host.example"}`, false},
 		{"ruler/prefix ignore case kelvin sign", `{"v":[{"prefix":{"equals-ignore-case":"k"}}]}`, `{"v":"\u212aelvin"}`, true},
 	})
