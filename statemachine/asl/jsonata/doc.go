@@ -13,6 +13,10 @@
 //   - $assert (JSONata 2.x, missing from the library) and $single with its
 //     optional test (the library demands two arguments); $error gives
 //     JSONata's code (D3137).
+//   - $number reads 0x/0o/0b strings, and $encodeUrl, $encodeUrlComponent,
+//     $decodeUrl, $decodeUrlComponent follow JavaScript's encodeURI family
+//     ("a b" is "a%20b", "+" decodes to "+"); the library used Go's query
+//     escaping.
 //   - $eval and the library's own non-JSONata functions ($objmerge, $sjoin,
 //     $dateTimeDim, ...) are unbound, so calling them fails with T1006 as on
 //     AWS.
@@ -34,6 +38,11 @@
 //     (config.GetDivisionPrecision; $sum and $average too), so 1/3 is
 //     0.33333334 where AWS gives 0.3333333333333333. Integer arithmetic is
 //     exact.
+//   - $ inside an object constructor applied to scalar items gives one-item
+//     arrays: [1,2].{"v": $} is [{"v":[1]},{"v":[2]}], JSONata gives
+//     [{"v":1},{"v":2}]. Field paths (items.{"id": id}) are right.
+//   - Object key order: inputs are map[string]any, so $keys, $each, $spread
+//     and serialised objects do not keep the input's key order.
 //   - Many error codes: library messages without a JSONata counterpart (for
 //     example "cannot call sum on a non-array type") keep the library's words.
 //

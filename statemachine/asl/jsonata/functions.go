@@ -10,9 +10,14 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"math"
 	"math/rand/v2"
+	"net/url"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/xiatechs/jsonata-go/jtypes"
@@ -25,12 +30,37 @@ type function struct {
 	name   string
 	params int
 	call   func(args []reflect.Value) (any, error)
+	// contextual functions take the context item when called without
+	// arguments (JSONata's "-" signature flag): items.$number(). The library
+	// hands the context over through SetContext, so such functions are
+	// copied per evaluation (see bind) rather than shared.
+	contextual bool
+	context    reflect.Value
 }
 
 func (f *function) Name() string    { return f.name }
 func (f *function) ParamCount() int { return f.params }
 
+// SetContext is called by the library before each call.
+func (f *function) SetContext(v reflect.Value) {
+	if f.contextual {
+		f.context = v
+	}
+}
+
+// bind returns the value to bind for this evaluation.
+func (f *function) bind() any {
+	if !f.contextual {
+		return f
+	}
+	c := *f
+	return &c
+}
+
 func (f *function) Call(args []reflect.Value) (reflect.Value, error) {
+	if f.contextual && len(args) == 0 && f.context.IsValid() {
+		args = []reflect.Value{f.context}
+	}
 	v, err := f.call(args)
 	if err != nil {
 		return reflect.Value{}, err
@@ -57,25 +87,31 @@ var undefined = undefinedT{}
 // gaps ($single, $assert, $error), and nil for functions AWS does not offer
 // ($eval) or that are this library's own inventions, so calling them fails
 // with T1006 as it would on AWS.
-var extensions = map[string]any{
-	"partition": &function{"partition", 2, partition},
-	"range":     &function{"range", 3, rangeFn},
-	"hash":      &function{"hash", 2, hashFn},
-	"random":    &function{"random", 1, random},
-	"uuid":      &function{"uuid", 0, uuidFn},
-	"parse":     &function{"parse", 1, parse},
-	"single":    &function{"single", 2, single},
-	"assert":    &function{"assert", 2, assert},
-	"error":     &function{"error", 1, errorFn},
+var extensions = map[string]*function{
+	"partition": {name: "partition", params: 2, call: partition},
+	"range":     {name: "range", params: 3, call: rangeFn},
+	"hash":      {name: "hash", params: 2, call: hashFn},
+	"random":    {name: "random", params: 1, call: random},
+	"uuid":      {name: "uuid", params: 0, call: uuidFn},
+	"parse":     {name: "parse", params: 1, call: parse},
+	"single":    {name: "single", params: 2, call: single},
+	"assert":    {name: "assert", params: 2, call: assert},
+	"error":     {name: "error", params: 1, call: errorFn},
+	"number":    {name: "number", params: 1, call: number, contextual: true},
+	// The library escapes like Go's url.QueryEscape ("a b" -> "a+b") and
+	// unescapes "+" to a space; JSONata uses JavaScript's encodeURI family.
+	"encodeUrlComponent": {name: "encodeUrlComponent", params: 1, call: urlFunc("encodeUrlComponent", encodeComponent), contextual: true},
+	"encodeUrl":          {name: "encodeUrl", params: 1, call: urlFunc("encodeUrl", encodeURI), contextual: true},
+	"decodeUrlComponent": {name: "decodeUrlComponent", params: 1, call: urlFunc("decodeUrlComponent", decodeURI), contextual: true},
+	"decodeUrl":          {name: "decodeUrl", params: 1, call: urlFunc("decodeUrl", decodeURI), contextual: true},
 }
 
-func init() {
-	for _, name := range []string{
-		"eval", "accumulatingSlice", "dateTimeDim", "dateTimeDimLite", "hash256", "hashmd5",
-		"objectsToDocument", "objmerge", "oneToManyJoin", "renameKeys", "sjoin", "timeSince", "unescape",
-	} {
-		extensions[name] = nil
-	}
+// unbound are names the library defines but AWS's JSONata does not; they
+// are bound to nothing (undefined) so that calling them fails with T1006.
+var unbound = map[string]bool{
+	"eval": true, "accumulatingSlice": true, "dateTimeDim": true, "dateTimeDimLite": true,
+	"hash256": true, "hashmd5": true, "objectsToDocument": true, "objmerge": true,
+	"oneToManyJoin": true, "renameKeys": true, "sjoin": true, "timeSince": true, "unescape": true,
 }
 
 // arg returns argument i as a plain JSON value; defined is false when it is
@@ -270,7 +306,7 @@ func parse(args []reflect.Value) (any, error) {
 	var out any
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(&out); err != nil || dec.More() {
-		return nil, fmt.Errorf("D3140: Malformed JSON in $parse: %q", s)
+		return nil, fmt.Errorf("$parse: %q is not valid JSON", s)
 	}
 	if f, isNum := out.(float64); isNum && f == 0 {
 		out = 0.0 // AWS recorded $parse("-0") as 0
@@ -390,4 +426,101 @@ func errorFn(args []reflect.Value) (any, error) {
 		msg = s
 	}
 	return nil, fmt.Errorf("D3137: %s", msg)
+}
+
+// number is JSONata 2.x $number: it also reads 0x, 0o and 0b prefixes,
+// which the library rejects.
+func number(args []reflect.Value) (any, error) {
+	if err := argCount("number", args, 0, 1); err != nil {
+		return nil, err
+	}
+	v, ok, err := arg(args, 0)
+	if err != nil || !ok {
+		return undefined, err
+	}
+	switch t := v.(type) {
+	case float64:
+		return t, nil
+	case bool:
+		if t {
+			return 1.0, nil
+		}
+		return 0.0, nil
+	case string:
+		if m := prefixedInt.FindStringSubmatch(t); m != nil {
+			base := map[string]int{"x": 16, "X": 16, "o": 8, "O": 8, "b": 2, "B": 2}[m[1]]
+			if n, err := strconv.ParseUint(m[2], base, 64); err == nil {
+				return float64(n), nil
+			}
+		}
+		if jsonNumber.MatchString(t) {
+			if f, err := strconv.ParseFloat(t, 64); err == nil && !math.IsInf(f, 0) {
+				return f, nil
+			}
+		}
+		b, _ := json.Marshal(t)
+		return nil, fmt.Errorf("D3030: Unable to cast value to a number: %s", b)
+	}
+	return nil, signatureErr("number", 1)
+}
+
+var (
+	prefixedInt = regexp.MustCompile(`^0([xXoObB])([0-9A-Fa-f]+)$`)
+	jsonNumber  = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?$`)
+)
+
+func urlFunc(name string, f func(string) (string, error)) func([]reflect.Value) (any, error) {
+	return func(args []reflect.Value) (any, error) {
+		if err := argCount(name, args, 0, 1); err != nil {
+			return nil, err
+		}
+		v, ok, err := arg(args, 0)
+		if err != nil || !ok {
+			return undefined, err
+		}
+		s, isStr := v.(string)
+		if !isStr {
+			return nil, signatureErr(name, 1)
+		}
+		out, err := f(s)
+		if err != nil {
+			return nil, fmt.Errorf("D3140: Malformed URL passed to $%s(): %q", name, s)
+		}
+		return out, nil
+	}
+}
+
+// JavaScript's encodeURIComponent leaves these unescaped; encodeURI also
+// leaves the reserved characters of a whole URL.
+const (
+	componentSafe = "-_.!~*'()"
+	uriSafe       = componentSafe + ";,/?:@&=+$#"
+)
+
+func encodeComponent(s string) (string, error) { return jsEscape(s, componentSafe) }
+func encodeURI(s string) (string, error)       { return jsEscape(s, uriSafe) }
+
+func jsEscape(s, safe string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("invalid UTF-8")
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(safe, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String(), nil
+}
+
+// decodeURI undoes %XX escapes only ("+" stays "+", as in JavaScript).
+func decodeURI(s string) (string, error) {
+	out, err := url.PathUnescape(s)
+	if err != nil || !utf8.ValidString(out) {
+		return "", fmt.Errorf("malformed")
+	}
+	return out, nil
 }

@@ -133,7 +133,9 @@ func Eval(expr string, input any, bindings map[string]any) (any, error) {
 		if v, ok := bindings[name]; ok {
 			vars[name] = jsonValue(v)
 		} else if f, ok := extensions[name]; ok {
-			vars[name] = f
+			vars[name] = f.bind()
+		} else if unbound[name] {
+			vars[name] = nil
 		}
 	}
 	if len(vars) > 0 {

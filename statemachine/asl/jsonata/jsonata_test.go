@@ -82,6 +82,13 @@ func TestEval(t *testing.T) {
 		{"parse string", `$parse($states.input.s)`, `{"s":"\"HelloWorld\""}`, `"HelloWorld"`},
 
 		// Library gaps filled here.
+		{"number hex", `$number('0x10')`, `{}`, `16`},
+		{"number binary", `$number('0b101')`, `{}`, `5`},
+		{"number bool", `$number(true)`, `{}`, `1`},
+		{"number from context", `$states.input.s.$number()`, `{"s":["1","2.5"]}`, `[1,2.5]`},
+		{"encode component", `$encodeUrlComponent('?x=test value&é')`, `{}`, `"%3Fx%3Dtest%20value%26%C3%A9"`},
+		{"encode url", `$encodeUrl('https://mozilla.org/?x=шеллы')`, `{}`, `"https://mozilla.org/?x=%D1%88%D0%B5%D0%BB%D0%BB%D1%8B"`},
+		{"decode component keeps plus", `$decodeUrlComponent('a+b%20c')`, `{}`, `"a+b c"`},
 		{"single without test", `$single([7])`, `{}`, `7`},
 		{"single with test", `$single([1,2,3], function($v){$v = 2})`, `{}`, `2`},
 		{"assert true is undefined inside a block", `($assert(true); 'ok')`, `{}`, `"ok"`},
@@ -127,7 +134,9 @@ func TestEvalErrors(t *testing.T) {
 		{`$partition([1], 0)`, `{}`, `threw an error during evaluation. T0410: Argument 2 of function "partition" does not match function signature`, nil},
 		{`$range(1, 2, 0)`, `{}`, `threw an error during evaluation. T0410: Argument 3 of function "range" does not match function signature`, nil},
 		{`$range(1, 2)`, `{}`, `threw an error during evaluation. T0410: Argument 3 of function "range" does not match function signature`, nil},
-		{`$parse('{bad')`, `{}`, `threw an error during evaluation. D3140: Malformed JSON in $parse: "{bad"`, nil},
+		{`$parse('{bad')`, `{}`, `threw an error during evaluation. $parse: "{bad" is not valid JSON`, nil},
+		{`$number('12a')`, `{}`, `threw an error during evaluation. D3030: Unable to cast value to a number: "12a"`, nil},
+		{`$decodeUrlComponent('%E0%A4%A')`, `{}`, `threw an error during evaluation. D3140: Malformed URL passed to $decodeUrlComponent(): "%E0%A4%A"`, nil},
 		{`1 +`, `{}`, "threw an error during evaluation. S0207: Unexpected end of expression", nil},
 		{`'abc`, `{}`, "threw an error during evaluation. S0101: String literal must be terminated by a matching quote", nil},
 	}
@@ -213,6 +222,7 @@ func TestConcurrent(t *testing.T) {
 		{`$states.input.n + 1`, `%d`},
 		{`$sum([$states.input.n, 1])`, `%d`},
 		{`$states.input.s.$uppercase()`, `"S%d"`},
+		{`$string($states.input.n).$number()`, `%d`},
 	}
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
