@@ -36,6 +36,11 @@
 //   - cidr: IPv4 or IPv6 prefixes, matched against string fields
 //   - "$or": an array of two or more sub-patterns at any level
 //
+// Left out: EventBridge's quotas on pattern size and complexity; event-ruler's
+// undocumented operators (rejected as unknown); and its field overriding,
+// where a field repeated inside a "$or" branch replaces the outer one — here
+// both must match.
+//
 // Invalid patterns return a [*PatternError] whose Err is one of the sentinel
 // errors ([ErrSyntax], [ErrWrongType], [ErrUnknownOperator],
 // [ErrBadNumericRange], [ErrEmpty], [ErrBadValue]), for errors.Is.
