@@ -267,7 +267,7 @@ func (ex *execution) sleep(d time.Duration) bool {
 	}
 	select {
 	case <-ex.clock.After(d):
-		return true
+		return ex.ctx.Err() == nil
 	case <-ex.ctx.Done():
 		return false
 	}

@@ -211,7 +211,9 @@ func quotedKey(s string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(body); i++ {
 		c := body[i]
-		if c == '\\' && i+1 < len(body) {
+		// Only the quote itself and the backslash are escaped; any other
+		// backslash is literal, as AWS reads $['a\"b'].
+		if c == '\\' && i+1 < len(body) && (body[i+1] == q || body[i+1] == '\\') {
 			i++
 			b.WriteByte(body[i])
 			continue

@@ -1,0 +1,58 @@
+package asl_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/imgprep/imgprep/statemachine/asl"
+)
+
+func TestParseValidation(t *testing.T) {
+	tests := []struct {
+		name, def, wantPath string
+	}{
+		{"not json", `{`, ""},
+		{"missing StartAt", `{"States":{"A":{"Type":"Succeed"}}}`, "/StartAt"},
+		{"StartAt names nothing", `{"StartAt":"B","States":{"A":{"Type":"Succeed"}}}`, "/StartAt"},
+		{"unknown type", `{"StartAt":"A","States":{"A":{"Type":"Nope"}}}`, "/States/A/Type"},
+		{"Next names nothing", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Foo"}}}`, "/States/A/Next"},
+		{"neither Next nor End", `{"StartAt":"A","States":{"A":{"Type":"Pass"}}}`, "/States/A"},
+		{"Next on Succeed", `{"StartAt":"A","States":{"A":{"Type":"Succeed","Next":"A"}}}`, "/States/A/Next"},
+		{"Task without Resource", `{"StartAt":"A","States":{"A":{"Type":"Task","End":true}}}`, "/States/A/Resource"},
+		{"bad ResultPath", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.a[*]","End":true}}}`, "/States/A/ResultPath"},
+		{"Retry on Pass", `{"StartAt":"A","States":{"A":{"Type":"Pass","Retry":[],"End":true}}}`, "/States/A/Retry"},
+		{"bad BackoffRate", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["X"],"BackoffRate":0.5}],"End":true}}}`, "/States/A/Retry/0/BackoffRate"},
+		{"Catch Next names nothing", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Catch":[{"ErrorEquals":["X"],"Next":"Z"}],"End":true}}}`, "/States/A/Catch/0/Next"},
+		{"choice rule with two operators", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"IsString":true,"Next":"C"}]}}}`, "/States/C/Choices/0"},
+		{"choice operand of the wrong type", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEquals":"1","Next":"C"}]}}}`, "/States/C/Choices/0/NumericEquals"},
+		{"Parameters in a JSONata state", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{},"End":true}}}`, "/States/A/Parameters"},
+		{"Output in a JSONPath state", `{"StartAt":"A","States":{"A":{"Type":"Pass","Output":{},"End":true}}}`, "/States/A/Output"},
+		{"Next inside a Map processor", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Next":"Out"}}},"End":true}}}`, "/States/M/ItemProcessor/States/I/Next"},
+		{"Wait with two durations", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Timestamp":"2024-01-01T00:00:00Z","End":true}}}`, "/States/W"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := asl.Parse([]byte(tc.def))
+			var ves asl.ValidationErrors
+			if !errors.As(err, &ves) || len(ves) == 0 {
+				t.Fatalf("got %v, want ValidationErrors", err)
+			}
+			for _, ve := range ves {
+				if ve.Path == tc.wantPath {
+					return
+				}
+			}
+			t.Errorf("got %v, want an error at %q", err, tc.wantPath)
+		})
+	}
+}
+
+func TestParseAcceptsValid(t *testing.T) {
+	def := `{"Comment":"ok","StartAt":"A","States":{
+	 "A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"Retry":[{"ErrorEquals":["States.ALL"],"JitterStrategy":"FULL","MaxDelaySeconds":10}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F"}],"Next":"C"},
+	 "C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.a","IsPresent":true},{"Variable":"$.a","NumericGreaterThanPath":"$.b"}],"Next":"S"}],"Default":"F"},
+	 "S":{"Type":"Succeed"},"F":{"Type":"Fail","Error":"E"}}}`
+	if _, err := asl.Parse([]byte(def)); err != nil {
+		t.Errorf("got %v, want no error", err)
+	}
+}
