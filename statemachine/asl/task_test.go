@@ -282,7 +282,9 @@ func TestAbortAndTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk = asltest.NewClock(epoch)
-	go func() { done <- (&asl.Engine{Clock: clk}).Execute(context.Background(), m, []byte(`{}`), asl.ExecutionOptions{}) }()
+	go func() {
+		done <- (&asl.Engine{Clock: clk}).Execute(context.Background(), m, []byte(`{}`), asl.ExecutionOptions{})
+	}()
 	if d, ok := clk.NextIn(time.Second); !ok || d != 5*time.Second {
 		t.Fatalf("first timer: got %v, want the 5s execution timeout", d)
 	}
