@@ -49,3 +49,28 @@ func Sniff(head []byte) (Format, error) {
 
 // Encodable reports whether Encode can write f.
 func (f Format) Encodable() bool { return f == JPEG || f == PNG }
+
+// OutputFormat picks the format to write: requested when set, else the
+// input's format when Encode can write it, else PNG (lossless, so a BMP or
+// TIFF input does not pick up JPEG artefacts on the way).
+func OutputFormat(input, requested Format) Format {
+	if requested != "" {
+		return requested
+	}
+	if input.Encodable() {
+		return input
+	}
+	return PNG
+}
+
+// ParseFormat accepts the names the CLI and task inputs use for an output
+// format: "jpeg" (or "jpg") and "png".
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "jpeg", "jpg":
+		return JPEG, nil
+	case "png":
+		return PNG, nil
+	}
+	return "", &UnsupportedFormatError{Format: Format(s), Reason: "cannot encode (only jpeg and png)"}
+}

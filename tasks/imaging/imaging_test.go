@@ -453,7 +453,11 @@ func TestReadRawRejects(t *testing.T) {
 		{"empty", nil, Limits{}, "corrupt"},
 		{"short header", good[:10], Limits{}, "corrupt"},
 		{"bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), Limits{}, "corrupt"},
-		{"png instead", func() []byte { var b bytes.Buffer; png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4))); return b.Bytes() }(), Limits{}, "corrupt"},
+		{"png instead", func() []byte {
+			var b bytes.Buffer
+			png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4)))
+			return b.Bytes()
+		}(), Limits{}, "corrupt"},
 		{"zero width", edit(func(b []byte) []byte { binary.BigEndian.PutUint32(b[8:], 0); return b }), Limits{}, "corrupt"},
 		{"huge claims", edit(func(b []byte) []byte {
 			binary.BigEndian.PutUint32(b[8:], 0xFFFFFFFF)
@@ -464,7 +468,11 @@ func TestReadRawRejects(t *testing.T) {
 		{"truncated pixels", good[:len(good)-1], Limits{}, "corrupt"},
 		{"trailing byte", append(append([]byte{}, good...), 0), Limits{}, "corrupt"},
 		{"flipped pixel", edit(func(b []byte) []byte { b[1000] ^= 1; return b }), Limits{}, "corrupt"},
-		{"wrong width", edit(func(b []byte) []byte { binary.BigEndian.PutUint32(b[8:], 203); binary.BigEndian.PutUint32(b[12:], 301); return b }), Limits{}, "corrupt"},
+		{"wrong width", edit(func(b []byte) []byte {
+			binary.BigEndian.PutUint32(b[8:], 203)
+			binary.BigEndian.PutUint32(b[12:], 301)
+			return b
+		}), Limits{}, "corrupt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
