@@ -11,7 +11,9 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -547,5 +549,75 @@ func TestEncode(t *testing.T) {
 	var ue *UnsupportedFormatError
 	if err := Encode(&bytes.Buffer{}, src, GIF); !errors.As(err, &ue) {
 		t.Errorf("Encode gif: got %v, want UnsupportedFormatError", err)
+	}
+}
+
+// TestInspectGood checks Info for every good file against what its name and
+// MANIFEST.md say, and that reading headers allocates next to nothing.
+func TestInspectGood(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "good")
+	dims := regexp.MustCompile(`_(\d+)x(\d+)_`)
+	byExt := map[string]Format{".jpg": JPEG, ".png": PNG, ".gif": GIF, ".webp": WebP, ".bmp": BMP, ".tif": TIFF}
+	for _, name := range listDir(t, dir) {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		before := ms.TotalAlloc
+		info, err := Inspect(bytes.NewReader(data), int64(len(data)), Limits{})
+		runtime.ReadMemStats(&ms)
+		allocated := ms.TotalAlloc - before
+		if err != nil {
+			t.Errorf("Inspect(%s): %v", name, err)
+			continue
+		}
+		m := dims.FindStringSubmatch(name)
+		w, _ := strconv.Atoi(m[1])
+		h, _ := strconv.Atoi(m[2])
+		want := Info{Format: byExt[filepath.Ext(name)], Width: w, Height: h, Orientation: 1, Frames: 1}
+		switch {
+		case strings.HasPrefix(name, "exif_orient6"):
+			want.Orientation = 6
+		case strings.HasPrefix(name, "exif_orient8"):
+			want.Orientation = 8
+		case strings.HasPrefix(name, "animated_"):
+			want.Frames = 6
+		}
+		if info != want {
+			t.Errorf("Inspect(%s) = %+v, want %+v", name, info, want)
+		}
+		if allocated > 256<<10 {
+			t.Errorf("Inspect(%s) allocated %d bytes, want < 256 KiB (headers only)", name, allocated)
+		}
+	}
+}
+
+// TestGIFFrameLimitIsCheap: a GIF of 100,000 one-pixel frames is refused
+// after MaxFrames+1 descriptors, without decoding any of them.
+func TestGIFFrameLimitIsCheap(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff")
+	frame := "\x2c\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00"
+	for i := 0; i < 100000; i++ {
+		b.WriteString(frame)
+	}
+	b.WriteString("\x3b")
+	data := b.Bytes()
+	start := time.Now()
+	_, err := Inspect(bytes.NewReader(data), int64(len(data)), Limits{})
+	var le *LimitError
+	if !errors.As(err, &le) || le.Limit != "frames" || le.Got != DefaultMaxFrames+1 {
+		t.Errorf("Inspect: got %v, want frames LimitError at %d", err, DefaultMaxFrames+1)
+	}
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("Inspect took %v, want < 100ms", d)
+	}
+	// Under the limit the same stream decodes (frame 1 only).
+	small := append(append([]byte{}, data[:19+len(frame)*3]...), 0x3b)
+	g, info, err := DecodeGray(bytes.NewReader(small), int64(len(small)), nil)
+	if err != nil || info.Frames != 3 || g.Rect.Dx() != 1 {
+		t.Errorf("DecodeGray of a 3-frame GIF: got %v, %+v, %v; want a 1x1 image, 3 frames", g, info, err)
 	}
 }
