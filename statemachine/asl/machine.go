@@ -360,6 +360,7 @@ func (p *parser) state(name string, o map[string]any, at, machineQL string) *Sta
 			p.errf(at, "a Wait state needs exactly one of Seconds, Timestamp, SecondsPath, TimestampPath")
 		}
 	}
+	p.checkExpressions(st, o, at)
 	if st.Type == "Task" || st.Type == "Parallel" || st.Type == "Map" {
 		st.Retry = p.retriers(o, at)
 		st.Catch = p.catchers(o, at, st.QueryLanguage)

@@ -56,3 +56,30 @@ func TestParseAcceptsValid(t *testing.T) {
 		t.Errorf("got %v, want no error", err)
 	}
 }
+
+func TestParseChecksExpressions(t *testing.T) {
+	tests := []struct {
+		name, def, wantPath string
+	}{
+		{"bad path in Parameters", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x":{"y.$":"a.b"}},"End":true}}}`, "/States/A/Parameters/x/y.$"},
+		{"non-string .$ value", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"y.$":1},"End":true}}}`, "/States/A/Parameters/y.$"},
+		{"broken intrinsic", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"y.$":"States.Format('x'"},"End":true}}}`, "/States/A/Parameters/y.$"},
+		{"bad variable name", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"1x":1},"End":true}}}`, "/States/A/Assign/1x"},
+		{"bad JSONata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"v":"{% $states.input.( %}"},"End":true}}}`, "/States/A/Output/v"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := asl.Parse([]byte(tc.def))
+			var ves asl.ValidationErrors
+			if !errors.As(err, &ves) {
+				t.Fatalf("got %v, want ValidationErrors", err)
+			}
+			for _, ve := range ves {
+				if ve.Path == tc.wantPath {
+					return
+				}
+			}
+			t.Errorf("got %v, want an error at %q", err, tc.wantPath)
+		})
+	}
+}
