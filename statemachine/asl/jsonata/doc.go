@@ -10,6 +10,9 @@
 //   - $partition, $range, $hash, $random([seed]), $uuid and $parse, AWS's
 //     additions. $range's result is a JSONata sequence, so one item comes out
 //     as that item: AWS recorded $range(1, 9, 9) as 1.
+//   - $formatInteger and $parseInteger (missing from the library): decimal
+//     digit pictures with grouping separators, words, roman numerals,
+//     letters and the ";o" ordinal modifier (integer.go).
 //   - $assert (JSONata 2.x, missing from the library) and $single with its
 //     optional test (the library demands two arguments); $error gives
 //     JSONata's code (D3137).
@@ -32,7 +35,6 @@
 //
 //   - JSONata 2.x syntax: the parent operator %, and the @ (context) and #
 //     (positional) variable bindings fail to parse or evaluate to nothing.
-//   - $formatInteger and $parseInteger (unbound: T1006).
 //   - IEEE arithmetic: addition, subtraction and division round to 8 decimal
 //     places (toward +infinity), multiplication and modulo truncate to 8
 //     (config.GetDivisionPrecision; $sum and $average too), so 1/3 is

@@ -58,8 +58,8 @@ func (f *function) bind() any {
 }
 
 func (f *function) Call(args []reflect.Value) (reflect.Value, error) {
-	if f.contextual && len(args) == 0 && f.context.IsValid() {
-		args = []reflect.Value{f.context}
+	if f.contextual && len(args) < f.params && f.context.IsValid() {
+		args = append([]reflect.Value{f.context}, args...)
 	}
 	v, err := f.call(args)
 	if err != nil {
@@ -88,16 +88,18 @@ var undefined = undefinedT{}
 // ($eval) or that are this library's own inventions, so calling them fails
 // with T1006 as it would on AWS.
 var extensions = map[string]*function{
-	"partition": {name: "partition", params: 2, call: partition},
-	"range":     {name: "range", params: 3, call: rangeFn},
-	"hash":      {name: "hash", params: 2, call: hashFn},
-	"random":    {name: "random", params: 1, call: random},
-	"uuid":      {name: "uuid", params: 0, call: uuidFn},
-	"parse":     {name: "parse", params: 1, call: parse},
-	"single":    {name: "single", params: 2, call: single},
-	"assert":    {name: "assert", params: 2, call: assert},
-	"error":     {name: "error", params: 1, call: errorFn},
-	"number":    {name: "number", params: 1, call: number, contextual: true},
+	"partition":     {name: "partition", params: 2, call: partition},
+	"range":         {name: "range", params: 3, call: rangeFn},
+	"hash":          {name: "hash", params: 2, call: hashFn},
+	"random":        {name: "random", params: 1, call: random},
+	"uuid":          {name: "uuid", params: 0, call: uuidFn},
+	"parse":         {name: "parse", params: 1, call: parse},
+	"single":        {name: "single", params: 2, call: single},
+	"assert":        {name: "assert", params: 2, call: assert},
+	"error":         {name: "error", params: 1, call: errorFn},
+	"number":        {name: "number", params: 1, call: number, contextual: true},
+	"formatInteger": {name: "formatInteger", params: 2, call: formatInteger, contextual: true},
+	"parseInteger":  {name: "parseInteger", params: 2, call: parseInteger, contextual: true},
 	// The library escapes like Go's url.QueryEscape ("a b" -> "a+b") and
 	// unescapes "+" to a space; JSONata uses JavaScript's encodeURI family.
 	"encodeUrlComponent": {name: "encodeUrlComponent", params: 1, call: urlFunc("encodeUrlComponent", encodeComponent), contextual: true},
