@@ -50,6 +50,7 @@ func (ex *execution) emit(prev int64, typ, key string, details map[string]any) i
 // last event it recorded (the next event's PreviousEventID).
 type thread struct {
 	ex   *execution
+	ctx  context.Context // ends when the execution ends or a sibling branch fails
 	vars *scope
 	prev int64
 }
@@ -179,7 +180,7 @@ func (e *Engine) run(ctx context.Context, m *Machine, in any, opts ExecutionOpti
 		},
 		smCtx: map[string]any{"Id": smARN, "Name": smName},
 	}
-	t := &thread{ex: ex, vars: &scope{}}
+	t := &thread{ex: ex, ctx: rctx, vars: &scope{}}
 	t.emit("ExecutionStarted", "executionStartedEventDetails", map[string]any{
 		"input": toJSON(in), "inputDetails": map[string]any{"truncated": false}, "roleArn": roleARN,
 	})
@@ -219,7 +220,7 @@ func (e *Engine) run(ctx context.Context, m *Machine, in any, opts ExecutionOpti
 func (t *thread) runMachine(m *Machine, input any) (any, *failure) {
 	name := m.StartAt
 	for {
-		if t.ex.ctx.Err() != nil {
+		if t.ctx.Err() != nil {
 			return nil, &failure{Error: "States.Aborted", Cause: executionAbortedCause, terminal: true}
 		}
 		st := m.States[name]
@@ -260,15 +261,15 @@ func toJSON(v any) string {
 	return string(out[:len(out)-1])
 }
 
-// sleep waits d on the engine clock unless the execution ends first.
-func (ex *execution) sleep(d time.Duration) bool {
+// sleep waits d on the engine clock unless the thread ends first.
+func (t *thread) sleep(d time.Duration) bool {
 	if d <= 0 {
-		return ex.ctx.Err() == nil
+		return t.ctx.Err() == nil
 	}
 	select {
-	case <-ex.clock.After(d):
-		return ex.ctx.Err() == nil
-	case <-ex.ctx.Done():
+	case <-t.ex.clock.After(d):
+		return t.ctx.Err() == nil
+	case <-t.ctx.Done():
 		return false
 	}
 }

@@ -246,6 +246,9 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 		maxConc = inlineDefaultConcurrency
 	}
 	sem := make(chan struct{}, maxConc)
+	// A failing iteration stops the others, as AWS does.
+	ctx, cancel := context.WithCancel(t.ctx)
+	defer cancel()
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -262,7 +265,7 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			it := &thread{ex: t.ex, vars: &scope{parent: t.vars}, prev: started}
+			it := &thread{ex: t.ex, ctx: ctx, vars: &scope{parent: t.vars}, prev: started}
 			ev := map[string]any{"name": sc.st.Name, "index": int64(i)}
 			it.emit("MapIterationStarted", "mapIterationStartedEventDetails", ev)
 			out, f := it.runMachine(proc, in)
@@ -271,6 +274,7 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 				mu.Lock()
 				if first == nil {
 					first = f
+					cancel()
 				}
 				mu.Unlock()
 				return
@@ -345,7 +349,7 @@ func (sc *stateRun) runChild(proc *Machine, in any, childType string) (any, *fai
 	}
 	// Children see the variables visible at the Map state, as AWS passes
 	// them into the child workflow.
-	t := &thread{ex: ex, vars: &scope{parent: sc.t.vars}}
+	t := &thread{ex: ex, ctx: sc.t.ctx, vars: &scope{parent: sc.t.vars}}
 	t.emit("ExecutionStarted", "executionStartedEventDetails", map[string]any{"input": toJSON(in)})
 	return t.runMachine(proc, in)
 }
@@ -459,7 +463,7 @@ func (sc *stateRun) readItems(reader map[string]any, eff any, states map[string]
 		prefix, _ := params["Prefix"].(string)
 		token := ""
 		for {
-			page, err := ex.eng.S3.ListObjectsV2(ex.ctx, bucket, prefix, token, 1000)
+			page, err := ex.eng.S3.ListObjectsV2(sc.t.ctx, bucket, prefix, token, 1000)
 			if err != nil {
 				return nil, readerFailure("s3 ListObjectsV2 %s/%s: %v", bucket, prefix, err)
 			}
@@ -476,7 +480,7 @@ func (sc *stateRun) readItems(reader map[string]any, eff any, states map[string]
 		}
 	case s3GetObject:
 		key, _ := params["Key"].(string)
-		body, err := ex.eng.S3.GetObject(ex.ctx, bucket, key)
+		body, err := ex.eng.S3.GetObject(sc.t.ctx, bucket, key)
 		if err != nil {
 			return nil, readerFailure("s3 GetObject %s/%s: %v", bucket, key, err)
 		}
@@ -613,7 +617,7 @@ func (sc *stateRun) writeResults(w map[string]any, mapRunARN string, inputs, res
 			"ExecutionArn": mapRunARN + ":" + fmt.Sprint(i),
 		})
 	}
-	ctx := context.WithoutCancel(ex.ctx)
+	ctx := context.WithoutCancel(sc.t.ctx)
 	put := func(key string, v any) *failure {
 		if err := ex.eng.S3.PutObject(ctx, bucket, key, []byte(toJSON(v))); err != nil {
 			return &failure{Error: ErrResultWriterFailed, Cause: fmt.Sprintf("s3 PutObject %s/%s: %v", bucket, key, err)}

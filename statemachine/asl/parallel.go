@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"context"
 	"sync"
 )
 
@@ -60,6 +61,9 @@ func (sc *stateRun) parallel() (any, map[string]any, *failure) {
 	}
 	t := sc.t
 	started := t.emit("ParallelStateStarted", "", nil)
+	// A failing branch stops its siblings, as AWS does.
+	ctx, cancel := context.WithCancel(t.ctx)
+	defer cancel()
 	results := make([]any, len(sc.st.Branches))
 	var (
 		wg    sync.WaitGroup
@@ -70,13 +74,14 @@ func (sc *stateRun) parallel() (any, map[string]any, *failure) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bt := &thread{ex: t.ex, vars: &scope{parent: t.vars}, prev: started}
+			bt := &thread{ex: t.ex, ctx: ctx, vars: &scope{parent: t.vars}, prev: started}
 			out, bf := bt.runMachine(br, in)
 			mu.Lock()
 			defer mu.Unlock()
 			if bf != nil {
 				if first == nil {
 					first = bf
+					cancel()
 				}
 				return
 			}

@@ -254,7 +254,7 @@ func (sc *stateRun) wait() (any, map[string]any, *failure) {
 	if !useDur {
 		dur = deadline.Sub(sc.t.ex.clock.Now())
 	}
-	if !sc.t.ex.sleep(dur) {
+	if !sc.t.sleep(dur) {
 		return nil, nil, &failure{Error: "States.Aborted", Cause: executionAbortedCause, terminal: true}
 	}
 	if states != nil {
@@ -290,11 +290,11 @@ func (sc *stateRun) withRetryCatch() (any, string, map[string]any, *failure) {
 		if f == nil {
 			return out, st.Next, assigned, nil
 		}
-		if f.terminal || sc.t.ex.ctx.Err() != nil {
+		if f.terminal || sc.t.ctx.Err() != nil {
 			return nil, "", nil, f
 		}
 		if delay, ok := sc.retryDelay(counts, f); ok {
-			if !sc.t.ex.sleep(delay) {
+			if !sc.t.sleep(delay) {
 				return nil, "", nil, f
 			}
 			sc.retryCount++

@@ -3,6 +3,7 @@ package asl_test
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // Cases follow the examples of the AWS Step Functions developer guide
@@ -152,6 +153,31 @@ func TestVariables(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			wantOutput(t, run(t, nil, tc.def, tc.input), tc.want)
+		})
+	}
+}
+
+func TestFailingBranchStopsSiblings(t *testing.T) {
+	defs := map[string]string{
+		"parallel": `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		 {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1000,"End":true}}},
+		 {"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Broken"}}}]}}}`,
+		"map": `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"C","States":{
+		 "C":{"Type":"Choice","Choices":[{"Variable":"$","NumericEquals":1,"Next":"F"}],"Default":"W"},
+		 "W":{"Type":"Wait","Seconds":1000,"End":true},"F":{"Type":"Fail","Error":"Broken"}}}}}}`,
+	}
+	for name, def := range defs {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				wantError(t, run(t, nil, def, `[0,1]`), "Broken")
+			}()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the waiting sibling was not stopped")
+			}
 		})
 	}
 }

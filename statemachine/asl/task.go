@@ -246,7 +246,7 @@ func (sc *stateRun) callLambda(arn string, payload []byte, timeout time.Duration
 	if ex.eng.Lambda == nil {
 		return nil, &failure{Error: "Lambda.ServiceException", Cause: "no Lambda invoker is configured for the local engine"}
 	}
-	ctx, cancel := context.WithCancelCause(ex.ctx)
+	ctx, cancel := context.WithCancelCause(sc.t.ctx)
 	defer cancel(nil)
 	if timeout > 0 {
 		timer := ex.clock.After(timeout)
@@ -262,7 +262,7 @@ func (sc *stateRun) callLambda(arn string, payload []byte, timeout time.Duration
 	if context.Cause(ctx) == errTaskTimedOut {
 		return nil, &failure{Error: ErrTimeout}
 	}
-	if ex.ctx.Err() != nil {
+	if sc.t.ctx.Err() != nil {
 		return nil, &failure{Error: "States.Aborted", Cause: executionAbortedCause, terminal: true}
 	}
 	if err == nil {
