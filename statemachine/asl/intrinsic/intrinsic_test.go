@@ -136,6 +136,9 @@ func TestEval(t *testing.T) {
 		{"nested", `States.Format('{}.{}', States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 0), States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit($.ImageRecipe.Arn, '/'), 2), '.'), 1))`,
 			`{"ImageRecipe":{"Arn":"arn:aws:imagebuilder:us-east-1:111122223333:image-recipe/external-demo/1.0.0"}}`, `"1.0"`},
 		{"whitespace", ` States.Array( 1 ,  'a' ) `, `{}`, `[1,"a"]`},
+		{"escaped double quotes", `States.JsonMerge(States.StringToJson('{\"constant_in_literal\": \"false\"}'), $.f, false)`, `{"f":{"k":1}}`, `{"constant_in_literal":"false","k":1}`},
+		{"unknown escape kept", `States.Format('a\nb')`, `{}`, `"a\\nb"`},
+		{"real newline in literal", "States.StringSplit('Hello\nWorld', '\n')", `{}`, `["Hello","World"]`},
 		{"literal with comma and paren", `States.Array('a,b)', $.x)`, `{"x":2}`, `["a,b)",2]`},
 	}
 	for _, tt := range tests {
@@ -212,7 +215,6 @@ func TestEvalErrors(t *testing.T) {
 		{`States.Array('unterminated)`, `{}`, `unterminated string literal`},
 		{`States.Array(1`, `{}`, `missing \)`},
 		{`States.Array(1) x`, `{}`, `unexpected text`},
-		{`States.Array('\n')`, `{}`, `unsupported escape`},
 	}
 	for _, tt := range tests {
 		_, err := Eval(tt.expr, resolver(t, tt.input, "", nil))
