@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -67,7 +68,10 @@ func decodeGray(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gra
 		m, err = png.Decode(bufio.NewReader(sr))
 	case GIF:
 		var p *image.Paletted
-		p, err = decodeGIFFirst(sr, info)
+		p, err = decodeGIFFirst(io.NewSectionReader(sr, 0, sr.Size()), info)
+		if err == nil {
+			restoreTransparent(p, io.NewSectionReader(sr, 0, sr.Size()))
+		}
 		m = p
 	case WebP:
 		if info.Frames > 1 {
@@ -119,4 +123,74 @@ func decodeGIFFirst(r io.Reader, info Info) (*image.Paletted, error) {
 		copy(canvas.Pix[canvas.PixOffset(r0.Min.X, y):canvas.PixOffset(r0.Max.X, y)], p.Pix[p.PixOffset(r0.Min.X, y):])
 	}
 	return canvas, nil
+}
+
+// restoreTransparent puts back the colour of the transparent palette entry,
+// which image/gif replaces with transparent black: Pillow drops alpha, so
+// the stored colour decides the gray of those pixels.
+func restoreTransparent(p *image.Paletted, r io.Reader) {
+	ti := -1
+	for i, c := range p.Palette {
+		if _, _, _, a := c.RGBA(); a == 0 {
+			ti = i
+			break
+		}
+	}
+	if ti < 0 {
+		return
+	}
+	table := gifFirstColorTable(r)
+	if 3*ti+3 > len(table) {
+		return
+	}
+	pal := append(color.Palette{}, p.Palette...) // the decoder may share it
+	pal[ti] = color.RGBA{table[3*ti], table[3*ti+1], table[3*ti+2], 0xFF}
+	p.Palette = pal
+}
+
+// gifFirstColorTable returns the raw colour table frame 1 uses: its local
+// table, else the global one. Errors give nil: the frame already decoded.
+func gifFirstColorTable(r io.Reader) []byte {
+	br := bufio.NewReader(r)
+	var hdr [13]byte
+	if _, err := io.ReadFull(br, hdr[:]); err != nil {
+		return nil
+	}
+	var global []byte
+	if hdr[10]&0x80 != 0 {
+		global = make([]byte, 3<<(1+hdr[10]&7))
+		if _, err := io.ReadFull(br, global); err != nil {
+			return nil
+		}
+	}
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return nil
+		}
+		switch b {
+		case 0x21:
+			if _, err := br.ReadByte(); err != nil {
+				return nil
+			}
+			if err := skipSubBlocks(br); err != nil {
+				return nil
+			}
+		case 0x2C:
+			var d [9]byte
+			if _, err := io.ReadFull(br, d[:]); err != nil {
+				return nil
+			}
+			if d[8]&0x80 == 0 {
+				return global
+			}
+			local := make([]byte, 3<<(1+d[8]&7))
+			if _, err := io.ReadFull(br, local); err != nil {
+				return nil
+			}
+			return local
+		default:
+			return nil
+		}
+	}
 }

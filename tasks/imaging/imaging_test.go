@@ -621,3 +621,19 @@ func TestGIFFrameLimitIsCheap(t *testing.T) {
 		t.Errorf("DecodeGray of a 3-frame GIF: got %v, %+v, %v; want a 1x1 image, 3 frames", g, info, err)
 	}
 }
+
+// TestGIFTransparentIndex: Pillow's convert("L") uses the stored colour of
+// the transparent palette entry; image/gif replaces it with transparent
+// black. The file and the expected values come from Pillow 9.4 (a 4x2 GIF,
+// index 1 = RGB(200,30,40) marked transparent).
+func TestGIFTransparentIndex(t *testing.T) {
+	data := []byte("\x47\x49\x46\x38\x39\x61\x04\x00\x02\x00\x81\x00\x00\x00\x00\x00\xc8\x1e\x28\x0a\xc8\x5a\x00\x00\x00\x21\xf9\x04\x01\x00\x00\x01\x00\x2c\x00\x00\x00\x00\x04\x00\x02\x00\x00\x08\x0b\x00\x01\x04\x10\x10\xa0\xa0\x00\x00\x01\x01\x00\x3b")
+	want := []uint8{0, 82, 131, 82, 82, 82, 131, 0}
+	g, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(g.Pix, want) {
+		t.Errorf("got %v, want %v (Pillow)", g.Pix, want)
+	}
+}
