@@ -96,11 +96,12 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 		results []any
 		failed  int
 		first   *failure
+		errs    []*failure
 	)
 	if distributed {
 		mapRunARN := fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", t.ex.region, t.ex.account, t.ex.smCtx["Name"], st.Name, uuid.NewString())
 		t.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{"mapRunArn": mapRunARN})
-		results, failed, first = sc.runChildren(proc, inputs, maxConc, childType)
+		results, errs, failed = sc.runChildren(proc, inputs, maxConc, childType)
 		tolerated := failed == 0 ||
 			(tolCount >= 0 && float64(failed) <= tolCount && tolCount > 0) ||
 			(tolPct > 0 && float64(failed)*100 <= tolPct*float64(len(inputs)))
@@ -112,7 +113,7 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 		}
 		t.emit("MapRunSucceeded", "", nil)
 		if w, ok := raw["ResultWriter"].(map[string]any); ok {
-			out, f := sc.writeResults(w, mapRunARN, inputs, results, eff, states)
+			out, f := sc.writeResults(w, mapRunARN, inputs, results, errs, eff, states)
 			if f != nil {
 				t.emit("MapStateFailed", "", nil)
 				return nil, nil, f
@@ -292,7 +293,8 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 
 // runChildren runs a Distributed Map's items as child executions with
 // their own histories, as AWS does.
-func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType string) ([]any, int, *failure) {
+// A failed child's slot in the results holds its error output.
+func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType string) ([]any, []*failure, int) {
 	t := sc.t
 	if childType == "" {
 		childType = "STANDARD"
@@ -301,12 +303,12 @@ func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childT
 		maxConc = 1000
 	}
 	results := make([]any, len(inputs))
+	errs := make([]*failure, len(inputs))
 	sem := make(chan struct{}, maxConc)
 	var (
 		wg     sync.WaitGroup
 		mu     sync.Mutex
 		failed int
-		first  *failure
 	)
 	for i, in := range inputs {
 		sem <- struct{}{}
@@ -318,9 +320,7 @@ func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childT
 			defer mu.Unlock()
 			if f != nil {
 				failed++
-				if first == nil {
-					first = f
-				}
+				errs[i] = f
 				results[i] = f.output()
 				return
 			}
@@ -329,7 +329,7 @@ func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childT
 	}
 	wg.Wait()
 	_ = t
-	return results, failed, first
+	return results, errs, failed
 }
 
 func (sc *stateRun) runChild(proc *Machine, in any, childType string) (any, *failure) {
@@ -577,7 +577,7 @@ func parseItems(body []byte, inputType string, cfg map[string]any) ([]any, *fail
 
 // writeResults stores a Distributed Map's results as AWS's ResultWriter
 // does: a manifest plus SUCCEEDED/FAILED files under Prefix/<run id>/.
-func (sc *stateRun) writeResults(w map[string]any, mapRunARN string, inputs, results []any, eff any, states map[string]any) (any, *failure) {
+func (sc *stateRun) writeResults(w map[string]any, mapRunARN string, inputs, results []any, errs []*failure, eff any, states map[string]any) (any, *failure) {
 	ex := sc.t.ex
 	var params map[string]any
 	var f *failure
@@ -610,32 +610,42 @@ func (sc *stateRun) writeResults(w map[string]any, mapRunARN string, inputs, res
 		base += "/"
 	}
 	base += runID + "/"
-	var ok []any
+	smARN, _ := ex.smCtx["Id"].(string)
+	now := isoTime(ex.clock.Now())
+	var succeeded, failedItems []any
 	for i, r := range results {
-		ok = append(ok, map[string]any{
-			"Input": toJSON(inputs[i]), "Output": toJSON(r), "Status": "SUCCEEDED",
-			"ExecutionArn": mapRunARN + ":" + fmt.Sprint(i),
-		})
+		item := map[string]any{
+			"ExecutionArn": fmt.Sprintf("%s:%d", mapRunARN, i), "Name": fmt.Sprint(i),
+			"Input": toJSON(inputs[i]), "InputDetails": map[string]any{"Included": true},
+			"StateMachineArn": smARN, "StartDate": now, "StopDate": now, "RedriveCount": 0.0,
+		}
+		if errs[i] != nil {
+			item["Status"], item["Error"], item["Cause"] = "FAILED", errs[i].Error, errs[i].Cause
+			failedItems = append(failedItems, item)
+			continue
+		}
+		item["Status"], item["Output"], item["OutputDetails"] = "SUCCEEDED", toJSON(r), map[string]any{"Included": true}
+		succeeded = append(succeeded, item)
 	}
 	ctx := context.WithoutCancel(sc.t.ctx)
-	put := func(key string, v any) *failure {
-		if err := ex.eng.S3.PutObject(ctx, bucket, key, []byte(toJSON(v))); err != nil {
-			return &failure{Error: ErrResultWriterFailed, Cause: fmt.Sprintf("s3 PutObject %s/%s: %v", bucket, key, err)}
+	files := map[string]any{"FAILED": []any{}, "PENDING": []any{}, "SUCCEEDED": []any{}}
+	for _, group := range []struct {
+		status string
+		items  []any
+	}{{"SUCCEEDED", succeeded}, {"FAILED", failedItems}} {
+		if len(group.items) == 0 {
+			continue
 		}
-		return nil
+		key := base + group.status + "_0.json"
+		body := []byte(toJSON(group.items))
+		if err := ex.eng.S3.PutObject(ctx, bucket, key, body); err != nil {
+			return nil, &failure{Error: ErrResultWriterFailed, Cause: fmt.Sprintf("s3 PutObject %s/%s: %v", bucket, key, err)}
+		}
+		files[group.status] = []any{map[string]any{"Key": key, "Size": float64(len(body))}}
 	}
-	if f := put(base+"SUCCEEDED_0.json", ok); f != nil {
-		return nil, f
-	}
-	manifest := map[string]any{
-		"DestinationBucket": bucket, "MapRunArn": mapRunARN,
-		"ResultFiles": map[string]any{
-			"FAILED": []any{}, "PENDING": []any{},
-			"SUCCEEDED": []any{map[string]any{"Key": base + "SUCCEEDED_0.json", "Size": float64(len(toJSON(ok)))}},
-		},
-	}
-	if f := put(base+"manifest.json", manifest); f != nil {
-		return nil, f
+	manifest := map[string]any{"DestinationBucket": bucket, "MapRunArn": mapRunARN, "ResultFiles": files}
+	if err := ex.eng.S3.PutObject(ctx, bucket, base+"manifest.json", []byte(toJSON(manifest))); err != nil {
+		return nil, &failure{Error: ErrResultWriterFailed, Cause: fmt.Sprintf("s3 PutObject %s/%s: %v", bucket, base+"manifest.json", err)}
 	}
 	return map[string]any{
 		"MapRunArn":           mapRunARN,
