@@ -9,7 +9,11 @@
 //
 //   - $partition, $range, $hash, $random([seed]), $uuid and $parse, AWS's
 //     additions. $range's result is a JSONata sequence, so one item comes out
-//     as that item: AWS recorded $range(1, 9, 9) as 1.
+//     as that item: AWS recorded $range(1, 9, 9) as 1. Their edge cases
+//     (undefined for an empty array or a zero step, D3137 for a bad hash
+//     algorithm or invalid JSON, fractions cut toward zero, a seeded $random
+//     equal to java.util.Random's nextDouble) follow what floci-io/floci
+//     measured on AWS (issues #2736, #2737).
 //   - $formatInteger and $parseInteger (missing from the library): decimal
 //     digit pictures with grouping separators, words, roman numerals,
 //     letters and the ";o" ordinal modifier (integer.go).
@@ -25,6 +29,8 @@
 //     AWS.
 //   - Errors carry JSONata's codes and words (T1006: Attempted to invoke a
 //     non-function), translated from the library's messages; see errors.go.
+//     A message with no code follows "during evaluation" with ": " rather
+//     than ". ", as AWS writes it.
 //   - JSON null bindings stay null (the library would read nil as undefined);
 //     results are plain JSON values with every number a float64.
 //   - Undefined results and function results are errors wrapping ErrUndefined
@@ -45,6 +51,9 @@
 //     [{"v":1},{"v":2}]. Field paths (items.{"id": id}) are right.
 //   - Object key order: inputs are map[string]any, so $keys, $each, $spread
 //     and serialised objects do not keep the input's key order.
+//   - AWS's evaluation limits (nesting depth 100, about 7 MB per value) apart
+//     from $range's size, and AWS's number spelling: 1/0 is "Infinity" there
+//     and an error (D1001) here; $string(1e20) is "1e+20" here.
 //   - Many error codes: library messages without a JSONata counterpart (for
 //     example "cannot call sum on a non-array type") keep the library's words.
 //

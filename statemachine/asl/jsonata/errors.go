@@ -35,7 +35,9 @@ func translate(err error) *Error {
 			return &Error{Name: ErrorName, Code: r.code, Cause: "threw an error during evaluation. " + r.code + ": " + text, err: err}
 		}
 	}
-	return &Error{Name: ErrorName, Cause: "threw an error during evaluation. " + msg, err: err}
+	// AWS joins a message without a code with ": " instead of ". "
+	// (floci-io/floci #2783, from 101 causes recorded on AWS).
+	return &Error{Name: ErrorName, Cause: "threw an error during evaluation: " + msg, err: err}
 }
 
 // ownCode matches messages this package's functions produce already coded.
@@ -91,7 +93,7 @@ var runtimeMessages = []runtimeMessage{
 		return fmt.Sprintf("Argument %d of function \"%s\" does not match function signature", idx, m[1])
 	}},
 	{regexp.MustCompile(`^cannot call (sum|max|min|average) on (?:a non-array type|an array with non-number types)`), "T0412", func(m []string) string {
-		return "Argument 1 of function \"" + m[1] + "\" must be an array of numbers"
+		return "Argument 1 of function \"" + m[1] + "\" must be an array of \"numbers\""
 	}},
 	{regexp.MustCompile(`^unable to cast "(.*)" to a number`), "D3030", func(m []string) string {
 		return "Unable to cast value to a number: \"" + m[1] + "\""

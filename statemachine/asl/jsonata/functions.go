@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"hash/fnv"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/url"
@@ -143,24 +143,30 @@ func argCount(fn string, args []reflect.Value, min, max int) error {
 	return nil
 }
 
-// integerArg reads a required whole-number argument.
-func integerArg(fn string, args []reflect.Value, i int) (int64, bool, error) {
+// towardZero reads a numeric argument the way AWS does for its own functions,
+// cutting off any fraction (-1.7 is -1). A missing or non-numeric argument
+// breaks the signature.
+func towardZero(fn string, args []reflect.Value, i int) (int64, error) {
 	v, ok, err := arg(args, i)
-	if err != nil || !ok {
-		return 0, ok, err
+	if err != nil {
+		return 0, err
 	}
 	f, isNum := v.(float64)
-	if !isNum || !whole(f) {
-		return 0, true, signatureErr(fn, i+1)
+	if !ok || !isNum || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, signatureErr(fn, i+1)
 	}
-	return int64(f), true, nil
+	return int64(f), nil
 }
 
-// partition splits an array into chunks of the given size, like
-// States.ArrayPartition; a non-array first argument is a one-item array, as
-// JSONata treats array parameters.
+// The behaviour of AWS's six functions below, beyond the developer guide,
+// follows what floci-io/floci measured against AWS with TestState and wrote
+// down (issues #2736 and #2737, JsonataEvaluator.java): which argument errors
+// are T0410, which values are D3137, and when the result is undefined.
+
+// partition is $partition(array, size), like States.ArrayPartition. An empty
+// array or a size of 0 is undefined; no size gives the array as one chunk.
 func partition(args []reflect.Value) (any, error) {
-	if err := argCount("partition", args, 2, 2); err != nil {
+	if err := argCount("partition", args, 0, 2); err != nil {
 		return nil, err
 	}
 	v, ok, err := arg(args, 0)
@@ -169,14 +175,23 @@ func partition(args []reflect.Value) (any, error) {
 	}
 	a, isArr := v.([]any)
 	if !isArr {
-		a = []any{v}
+		return nil, fmt.Errorf(`T0412: Argument 1 of function "partition" must be an array of undefined`)
 	}
-	size, _, err := integerArg("partition", args, 1)
+	if len(a) == 0 {
+		return undefined, nil
+	}
+	if _, ok, _ := arg(args, 1); !ok {
+		return []any{a}, nil
+	}
+	size, err := towardZero("partition", args, 1)
 	if err != nil {
 		return nil, err
 	}
-	if size <= 0 {
-		return nil, signatureErr("partition", 2)
+	switch {
+	case size < 0:
+		return nil, fmt.Errorf("D3137: Second argument must be zero or greater")
+	case size == 0:
+		return undefined, nil
 	}
 	out := []any{}
 	for start := int64(0); start < int64(len(a)); start += size {
@@ -186,42 +201,45 @@ func partition(args []reflect.Value) (any, error) {
 	return out, nil
 }
 
-// maxRange is the States.ArrayRange limit, which $range replaces.
-const maxRange = 1000
+// maxSequence bounds what $range builds. AWS refuses values past about
+// 873,782 numbers on its evaluation memory limit (floci #2737).
+const maxSequence = 873782
 
 // rangeFn is $range(start, end, step). Its result is a JSONata sequence: AWS
-// recorded $range(1, 9, 9) as 1, not [1]; an empty one is undefined.
+// recorded $range(1, 9, 9) as 1, not [1]. No step, a zero step or a step
+// pointing away from end is undefined.
 func rangeFn(args []reflect.Value) (any, error) {
-	if err := argCount("range", args, 3, 3); err != nil {
+	if err := argCount("range", args, 0, 3); err != nil {
 		return nil, err
 	}
-	var n [3]int64
-	for i := range n {
-		v, ok, err := integerArg("range", args, i)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return undefined, nil
-		}
-		n[i] = v
+	start, err := towardZero("range", args, 0)
+	if err != nil {
+		return nil, err
 	}
-	start, end, step := n[0], n[1], n[2]
-	if step == 0 {
-		return nil, signatureErr("range", 3)
+	end, err := towardZero("range", args, 1)
+	if err != nil {
+		return nil, err
 	}
-	var out []any
-	for x := start; (step > 0 && x <= end) || (step < 0 && x >= end); x += step {
-		if len(out) == maxRange {
-			return nil, fmt.Errorf("D2014: The size of the sequence allocated by $range must not exceed %d", maxRange)
-		}
-		out = append(out, float64(x))
-	}
-	switch len(out) {
-	case 0:
+	if _, ok, _ := arg(args, 2); !ok {
 		return undefined, nil
-	case 1:
-		return out[0], nil
+	}
+	step, err := towardZero("range", args, 2)
+	if err != nil {
+		return nil, err
+	}
+	if step == 0 || step > 0 && start > end || step < 0 && start < end {
+		return undefined, nil
+	}
+	n := (end-start)/step + 1
+	if n > maxSequence {
+		return nil, fmt.Errorf("Expression evaluation memory limit exceeded")
+	}
+	if n == 1 {
+		return float64(start), nil
+	}
+	out := make([]any, n)
+	for i := range out {
+		out[i] = float64(start + int64(i)*step)
 	}
 	return out, nil
 }
@@ -234,55 +252,70 @@ var hashes = map[string]func() hash.Hash{
 	"SHA-512": sha512.New,
 }
 
+// hashFn is $hash(value, algorithm); no algorithm is undefined.
 func hashFn(args []reflect.Value) (any, error) {
-	if err := argCount("hash", args, 2, 2); err != nil {
+	if err := argCount("hash", args, 0, 2); err != nil {
 		return nil, err
 	}
-	v, ok, err := arg(args, 0)
-	if err != nil || !ok {
-		return undefined, err
+	v, _, err := arg(args, 0)
+	if err != nil {
+		return nil, err
 	}
 	s, isStr := v.(string)
 	if !isStr {
 		return nil, signatureErr("hash", 1)
 	}
-	a, _, err := arg(args, 1)
-	if err != nil {
-		return nil, err
+	a, ok, err := arg(args, 1)
+	if err != nil || !ok {
+		return undefined, err
 	}
-	alg, _ := a.(string)
+	alg, isStr := a.(string)
+	if !isStr {
+		return nil, signatureErr("hash", 2)
+	}
 	newHash, known := hashes[alg]
 	if !known {
-		return nil, fmt.Errorf("T0410: Argument 2 of function \"hash\" must be one of MD5, SHA-1, SHA-256, SHA-384, SHA-512; got %v", a)
+		return nil, fmt.Errorf("D3137: Hash algorithm '%s' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5", alg)
 	}
 	h := newHash()
 	h.Write([]byte(s))
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// random is $random([seed]): a number in [0, 1); with a seed, the same
-// number every time for that seed.
+// random is $random([seed]): a number in [0, 1). With a seed it is what
+// java.util.Random(seed).nextDouble() gives, as on AWS ($random(42) is
+// 0.7275636800328681 there, per floci #2737).
 func random(args []reflect.Value) (any, error) {
 	if err := argCount("random", args, 0, 1); err != nil {
 		return nil, err
 	}
-	seed, ok, err := arg(args, 0)
+	if _, ok, _ := arg(args, 0); !ok {
+		return rand.Float64(), nil
+	}
+	seed, err := towardZero("random", args, 0)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return rand.Float64(), nil
+	return javaRandomDouble(seed), nil
+}
+
+// javaRandomDouble is the first nextDouble() of java.util.Random(seed): a
+// 48-bit linear congruential generator (constants from the Java SE API
+// documentation of java.util.Random).
+func javaRandomDouble(seed int64) float64 {
+	const (
+		multiplier = 0x5DEECE66D
+		addend     = 0xB
+		mask       = 1<<48 - 1
+	)
+	s := (uint64(seed) ^ multiplier) & mask
+	next := func(bits uint) uint64 {
+		s = (s*multiplier + addend) & mask
+		return s >> (48 - bits)
 	}
-	h := fnv.New64a()
-	switch s := seed.(type) {
-	case string:
-		h.Write([]byte(s))
-	case float64:
-		fmt.Fprintf(h, "%v", s)
-	default:
-		return nil, signatureErr("random", 1)
-	}
-	return rand.New(rand.NewPCG(h.Sum64(), 0)).Float64(), nil
+	hi := next(26)
+	lo := next(27)
+	return float64(hi<<27+lo) / (1 << 53)
 }
 
 func uuidFn(args []reflect.Value) (any, error) {
@@ -292,9 +325,10 @@ func uuidFn(args []reflect.Value) (any, error) {
 	return uuid.NewString(), nil
 }
 
-// parse is $parse(json), AWS's replacement for $eval on JSON text.
+// parse is $parse(json), AWS's replacement for $eval on JSON text. AWS
+// refuses empty text, text after the value and repeated keys alike.
 func parse(args []reflect.Value) (any, error) {
-	if err := argCount("parse", args, 1, 1); err != nil {
+	if err := argCount("parse", args, 0, 1); err != nil {
 		return nil, err
 	}
 	v, ok, err := arg(args, 0)
@@ -305,15 +339,77 @@ func parse(args []reflect.Value) (any, error) {
 	if !isStr {
 		return nil, signatureErr("parse", 1)
 	}
-	var out any
-	dec := json.NewDecoder(strings.NewReader(s))
-	if err := dec.Decode(&out); err != nil || dec.More() {
-		return nil, fmt.Errorf("$parse: %q is not valid JSON", s)
-	}
-	if f, isNum := out.(float64); isNum && f == 0 {
-		out = 0.0 // AWS recorded $parse("-0") as 0
+	out, err := strictJSON(s)
+	if err != nil {
+		return nil, fmt.Errorf("D3137: Invalid JSON")
 	}
 	return out, nil
+}
+
+// strictJSON decodes one JSON value, refusing trailing text and duplicate
+// object keys (encoding/json would keep the last).
+func strictJSON(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	v, err := decodeStrict(dec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("text after the JSON value")
+	}
+	return v, nil
+}
+
+func decodeStrict(dec *json.Decoder) (any, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			m := map[string]any{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				k, _ := kt.(string)
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("duplicate key %q", k)
+				}
+				if m[k], err = decodeStrict(dec); err != nil {
+					return nil, err
+				}
+			}
+			_, err := dec.Token() // }
+			return m, err
+		case '[':
+			a := []any{}
+			for dec.More() {
+				e, err := decodeStrict(dec)
+				if err != nil {
+					return nil, err
+				}
+				a = append(a, e)
+			}
+			_, err := dec.Token() // ]
+			return a, err
+		}
+		return nil, fmt.Errorf("unexpected %v", t)
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil {
+			return nil, err
+		}
+		if f == 0 {
+			f = 0 // AWS recorded $parse("-0") as 0
+		}
+		return f, nil
+	}
+	return tok, nil
 }
 
 // single is $single(array[, test]); the library's version demands the test.
