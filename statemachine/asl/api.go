@@ -99,6 +99,10 @@ type ExecutionOptions struct {
 	// Listener is called for every history event as it is recorded, from
 	// the goroutine that records it (Parallel and Map run goroutines).
 	Listener func(HistoryEvent)
+	// ChildExecution, when set, receives each Distributed Map child
+	// execution (its own ARN and history) when it ends; AWS keeps those
+	// histories apart from the parent's, and so does the engine.
+	ChildExecution func(mapRunARN string, child Result)
 }
 
 // HistoryEvent is one event of GetExecutionHistory.

@@ -1,8 +1,10 @@
 package asl_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,6 +124,44 @@ func TestDistributedMapResultWriter(t *testing.T) {
 		_ = json.Unmarshal(b, &items)
 		if len(items) != want {
 			t.Errorf("%s items: got %d, want %d", status, len(items), want)
+		}
+	}
+}
+
+func TestDistributedMapChildExecutions(t *testing.T) {
+	eng, _ := distributedEngine()
+	m, err := asl.Parse([]byte(distributedMap(`"ItemsPath":"$.items",`, "", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var children []asl.Result
+	res := eng.Execute(context.Background(), m, []byte(`{"items":["a","b","c"]}`), asl.ExecutionOptions{
+		Name: "parent",
+		ChildExecution: func(mapRun string, child asl.Result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !strings.Contains(mapRun, ":mapRun:local/M:") {
+				t.Errorf("map run ARN: got %s, want one naming local/M", mapRun)
+			}
+			children = append(children, child)
+		},
+	})
+	wantOutput(t, res, `["a","b","c"]`)
+	if len(children) != 3 {
+		t.Fatalf("children: got %d, want 3", len(children))
+	}
+	for _, c := range children {
+		if c.Status != asl.StatusSucceeded || !strings.Contains(c.ExecutionARN, ":express:local/M:") {
+			t.Errorf("child: got %s %s, want SUCCEEDED with an express ARN under local/M", c.Status, c.ExecutionARN)
+		}
+		if n := len(c.History); n != 4 || c.History[0].Type != "ExecutionStarted" || c.History[n-1].Type != "ExecutionSucceeded" {
+			t.Errorf("child history: got %d events, want ExecutionStarted, PassStateEntered, PassStateExited, ExecutionSucceeded", n)
+		}
+	}
+	for _, ev := range res.History {
+		if ev.Type == "PassStateEntered" {
+			t.Errorf("parent history has a child's event %s", ev.Type)
 		}
 	}
 }

@@ -24,6 +24,7 @@ type execution struct {
 	lastID   int64
 	history  []HistoryEvent
 	listener func(HistoryEvent)
+	onChild  func(mapRunARN string, child Result)
 	execCtx  map[string]any // $$.Execution
 	smCtx    map[string]any // $$.StateMachine
 	arn      string
@@ -172,7 +173,7 @@ func (e *Engine) run(ctx context.Context, m *Machine, in any, opts ExecutionOpti
 	}
 	roleARN := fmt.Sprintf("arn:aws:iam::%s:role/StepFunctions-local", e.account())
 	ex := &execution{
-		eng: e, clock: clock, ctx: rctx, listener: opts.Listener, arn: execARN, typ: typ,
+		eng: e, clock: clock, ctx: rctx, listener: opts.Listener, arn: execARN, typ: typ, onChild: opts.ChildExecution,
 		region: e.region(), account: e.account(),
 		execCtx: map[string]any{
 			"Id": execARN, "Input": in, "Name": name, "RoleArn": roleARN,
@@ -185,11 +186,22 @@ func (e *Engine) run(ctx context.Context, m *Machine, in any, opts ExecutionOpti
 		"input": toJSON(in), "inputDetails": map[string]any{"truncated": false}, "roleArn": roleARN,
 	})
 	out, f := t.runMachine(m, in)
+	timedOut := rctx.Err() != nil && context.Cause(rctx) == errExecutionTimedOut
+	t.conclude(out, f, timedOut, &res)
+	res.Stop = clock.Now()
+	ex.mu.Lock()
+	res.History = ex.history
+	ex.mu.Unlock()
+	return res
+}
+
+// conclude records how an execution ended and fills res.
+func (t *thread) conclude(out any, f *failure, timedOut bool, res *Result) {
 	switch {
-	case rctx.Err() != nil && context.Cause(rctx) == errExecutionTimedOut:
+	case timedOut:
 		res.Status, res.Error, res.Cause = StatusTimedOut, ErrTimeout, "The execution timed out"
 		t.emit("ExecutionTimedOut", "executionTimedOutEventDetails", map[string]any{"error": res.Error, "cause": res.Cause})
-	case rctx.Err() != nil:
+	case t.ctx.Err() != nil:
 		res.Status = StatusAborted
 		t.emit("ExecutionAborted", "executionAbortedEventDetails", map[string]any{})
 	case f != nil:
@@ -209,11 +221,6 @@ func (e *Engine) run(ctx context.Context, m *Machine, in any, opts ExecutionOpti
 			"output": string(res.Output), "outputDetails": map[string]any{"truncated": false},
 		})
 	}
-	res.Stop = clock.Now()
-	ex.mu.Lock()
-	res.History = ex.history
-	ex.mu.Unlock()
-	return res
 }
 
 // runMachine runs the states of m from StartAt until one ends the flow.

@@ -101,7 +101,7 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 	if distributed {
 		mapRunARN := fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", t.ex.region, t.ex.account, t.ex.smCtx["Name"], st.Name, uuid.NewString())
 		t.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{"mapRunArn": mapRunARN})
-		results, errs, failed = sc.runChildren(proc, inputs, maxConc, childType)
+		results, errs, failed = sc.runChildren(proc, inputs, maxConc, childType, mapRunARN)
 		tolerated := failed == 0 ||
 			(tolCount >= 0 && float64(failed) <= tolCount && tolCount > 0) ||
 			(tolPct > 0 && float64(failed)*100 <= tolPct*float64(len(inputs)))
@@ -294,7 +294,7 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 // runChildren runs a Distributed Map's items as child executions with
 // their own histories, as AWS does.
 // A failed child's slot in the results holds its error output.
-func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType string) ([]any, []*failure, int) {
+func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType, mapRunARN string) ([]any, []*failure, int) {
 	t := sc.t
 	if childType == "" {
 		childType = "STANDARD"
@@ -315,7 +315,7 @@ func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childT
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out, f := sc.runChild(proc, in, childType)
+			out, f := sc.runChild(proc, in, childType, mapRunARN)
 			mu.Lock()
 			defer mu.Unlock()
 			if f != nil {
@@ -332,26 +332,43 @@ func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childT
 	return results, errs, failed
 }
 
-func (sc *stateRun) runChild(proc *Machine, in any, childType string) (any, *failure) {
+func (sc *stateRun) runChild(proc *Machine, in any, childType, mapRunARN string) (any, *failure) {
 	parent := sc.t.ex
 	name := uuid.NewString()
-	arn := fmt.Sprintf("%s/%s", strings.Replace(parent.arn, ":execution:", ":execution:", 1), name)
+	kind := "execution"
 	if childType == "EXPRESS" {
-		arn = strings.Replace(arn, ":execution:", ":express:", 1)
+		kind = "express"
 	}
+	// Child ARNs name the parent machine and the Map state, as the map
+	// run's ARN does.
+	label := strings.TrimPrefix(mapRunARN[:strings.LastIndexByte(mapRunARN, ':')], fmt.Sprintf("arn:aws:states:%s:%s:mapRun:", parent.region, parent.account))
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:%s:%s:%s", parent.region, parent.account, kind, label, name)
+	start := parent.clock.Now()
 	ex := &execution{
-		eng: parent.eng, clock: parent.clock, ctx: parent.ctx, arn: arn, typ: childType,
-		region: parent.region, account: parent.account, smCtx: parent.smCtx,
+		eng: parent.eng, clock: parent.clock, ctx: sc.t.ctx, arn: arn, typ: childType,
+		region: parent.region, account: parent.account, smCtx: parent.smCtx, onChild: parent.onChild,
 		execCtx: map[string]any{
 			"Id": arn, "Input": in, "Name": name, "RoleArn": parent.execCtx["RoleArn"],
-			"StartTime": isoTime(parent.clock.Now()), "RedriveCount": 0.0,
+			"StartTime": isoTime(start), "RedriveCount": 0.0,
 		},
 	}
 	// Children see the variables visible at the Map state, as AWS passes
 	// them into the child workflow.
 	t := &thread{ex: ex, ctx: sc.t.ctx, vars: &scope{parent: sc.t.vars}}
-	t.emit("ExecutionStarted", "executionStartedEventDetails", map[string]any{"input": toJSON(in)})
-	return t.runMachine(proc, in)
+	t.emit("ExecutionStarted", "executionStartedEventDetails", map[string]any{
+		"input": toJSON(in), "inputDetails": map[string]any{"truncated": false}, "roleArn": parent.execCtx["RoleArn"],
+	})
+	out, f := t.runMachine(proc, in)
+	if parent.onChild != nil {
+		res := Result{ExecutionARN: arn, Start: start}
+		t.conclude(out, f, false, &res)
+		res.Stop = parent.clock.Now()
+		ex.mu.Lock()
+		res.History = ex.history
+		ex.mu.Unlock()
+		parent.onChild(mapRunARN, res)
+	}
+	return out, f
 }
 
 // batch groups item inputs for an ItemBatcher.

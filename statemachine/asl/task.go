@@ -258,7 +258,24 @@ func (sc *stateRun) callLambda(arn string, payload []byte, timeout time.Duration
 			}
 		}()
 	}
-	out, err := ex.eng.Lambda.InvokeLambda(ctx, arn, payload)
+	type reply struct {
+		out []byte
+		err error
+	}
+	// The invoker gets the deadline through ctx; one that ignores it must
+	// not hold the execution past its timeout.
+	done := make(chan reply, 1)
+	go func() {
+		out, err := ex.eng.Lambda.InvokeLambda(ctx, arn, payload)
+		done <- reply{out, err}
+	}()
+	var out []byte
+	var err error
+	select {
+	case r := <-done:
+		out, err = r.out, r.err
+	case <-ctx.Done():
+	}
 	if context.Cause(ctx) == errTaskTimedOut {
 		return nil, &failure{Error: ErrTimeout}
 	}
