@@ -18,10 +18,12 @@
 //     come out sorted, because map[string]any has no order; AWS keeps the input
 //     order, so outputs differ for objects whose keys were not already sorted.
 //
-// Run-time failures are *Error values named States.IntrinsicFailure, the error
-// name the ASL specification reserves for a failing intrinsic. No recorded AWS
-// execution shows an intrinsic's failure cause, so the causes here are this
-// package's own wording.
+// Failures are *Error values whose cause has AWS's form, "The function
+// '<expression>' had the following error: <detail>". A path argument that
+// matches nothing is States.Runtime, as recorded on AWS; other failures (bad
+// arguments, out-of-range index, invalid JSON) are States.IntrinsicFailure,
+// the name the developer guide gives a failing intrinsic. No recording shows
+// AWS's name or detail for those, so their details are this package's words.
 //
 // This package must not import the ASL engine (statemachine/asl), a JSONPath
 // library or the jsonata package: the engine imports it, not the reverse.

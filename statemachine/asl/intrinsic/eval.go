@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"hash"
 	"math"
 	"math/rand/v2"
@@ -28,15 +29,31 @@ const (
 
 // Eval evaluates an intrinsic function call such as
 // States.Format('Hello, {}', $.name). resolve returns the value a path
-// argument names ("$.x", "$", "$$.Execution.Id", "$varName.field"); its
-// errors are returned unchanged so the engine keeps its own wording for
-// missing paths.
+// argument names ("$.x", "$", "$$.Execution.Id", "$varName.field").
+//
+// Every failure is an *Error whose cause names the whole expression as
+// written, the way AWS words it: "The function 'States.Format('{}', $.nope)'
+// had the following error: <detail>". When resolve fails, the detail is its
+// error's text and the name is States.Runtime, which is what AWS answered for
+// a path argument that matched nothing (floci-io/floci,
+// AslExecutorIntrinsicMissingArgumentTest, causes captured on AWS us-east-1:
+// the detail there reads "The JsonPath argument for the field '$.nope' could
+// not be found in the input '{"other":1}'"). The resolver's error stays
+// reachable through errors.Is/As.
 func Eval(expr string, resolve func(path string) (any, error)) (any, error) {
 	n, err := parse(expr)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		var v any
+		if v, err = eval(n, resolve); err == nil {
+			return v, nil
+		}
 	}
-	return eval(n, resolve)
+	prefix := "The function '" + expr + "' had the following error: "
+	var ie *Error
+	if errors.As(err, &ie) {
+		return nil, &Error{Name: ie.Name, Cause: prefix + ie.Cause, err: ie.err}
+	}
+	return nil, &Error{Name: runtimeName, Cause: prefix + err.Error(), err: err}
 }
 
 func eval(n node, resolve func(string) (any, error)) (any, error) {

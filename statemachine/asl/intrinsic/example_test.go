@@ -26,5 +26,5 @@ func ExampleEval() {
 	// Output:
 	// Hello, my name is Arnav.
 	// [[1 2] [3 4] [5]]
-	// States.IntrinsicFailure: States.ArrayGetItem index 9 is out of bounds for an array of length 5
+	// States.IntrinsicFailure: The function 'States.ArrayGetItem($.ids, 9)' had the following error: States.ArrayGetItem index 9 is out of bounds for an array of length 5
 }

@@ -226,17 +226,41 @@ func TestEvalErrors(t *testing.T) {
 		if ie.Name != "States.IntrinsicFailure" {
 			t.Errorf("Eval(%s) error name = %s, want States.IntrinsicFailure", tt.expr, ie.Name)
 		}
+		if prefix := "The function '" + tt.expr + "' had the following error: "; !strings.HasPrefix(ie.Cause, prefix) {
+			t.Errorf("Eval(%s) cause = %q, want it to start %q", tt.expr, ie.Cause, prefix)
+		}
 		if !regexp.MustCompile(tt.cause).MatchString(ie.Cause) {
 			t.Errorf("Eval(%s) cause = %q, want match for %q", tt.expr, ie.Cause, tt.cause)
 		}
 	}
 }
 
-func TestResolveErrorPassesThrough(t *testing.T) {
-	want := errors.New("engine's own wording")
-	_, err := Eval(`States.Format('{}', $.missing)`, func(string) (any, error) { return nil, want })
-	if err != want {
-		t.Errorf("error = %v, want the resolver's error unchanged", err)
+func TestResolveErrorIsRuntime(t *testing.T) {
+	missing := errors.New(`The JsonPath argument for the field '$.nope' could not be found in the input '{"other":1}'`)
+	resolve := func(path string) (any, error) {
+		if path == "$.nope" {
+			return nil, missing
+		}
+		return "x", nil
+	}
+	tests := []struct{ expr, cause string }{
+		// Causes AWS was recorded giving (floci-io/floci AslExecutorIntrinsicMissingArgumentTest).
+		{`States.Format('{}', $.nope)`, `The function 'States.Format('{}', $.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{"other":1}'`},
+		{`States.Format('{}',$.nope)`, `The function 'States.Format('{}',$.nope)' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{"other":1}'`},
+		{`States.Format('{}', States.Format('{}', $.nope))`, `The function 'States.Format('{}', States.Format('{}', $.nope))' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{"other":1}'`},
+	}
+	for _, tt := range tests {
+		_, err := Eval(tt.expr, resolve)
+		var ie *Error
+		if !errors.As(err, &ie) {
+			t.Fatalf("Eval(%s) error = %v, want *Error", tt.expr, err)
+		}
+		if ie.Name != "States.Runtime" || ie.Cause != tt.cause {
+			t.Errorf("Eval(%s) = %s / %q, want States.Runtime / %q", tt.expr, ie.Name, ie.Cause, tt.cause)
+		}
+		if !errors.Is(err, missing) {
+			t.Errorf("Eval(%s) error does not wrap the resolver's error", tt.expr)
+		}
 	}
 }
 

@@ -26,17 +26,27 @@ type formatPart struct {
 	placeholder bool
 }
 
-// Error is a failure of an intrinsic function: Name is the States error name
-// (States.IntrinsicFailure), Cause the human-readable reason.
+// Error is a failure of an intrinsic function: Name is the States error name,
+// Cause the reason in AWS's form, "The function '<expression>' had the
+// following error: <detail>".
 type Error struct {
 	Name, Cause string
+	err         error // the resolver's error, for errors.Is/As
 }
 
 func (e *Error) Error() string { return e.Name + ": " + e.Cause }
 
-// errorName is what every intrinsic failure is called; the ASL specification
-// reserves it for "an Intrinsic Function failed".
-const errorName = "States.IntrinsicFailure"
+// Unwrap gives the resolver's error when a path argument failed.
+func (e *Error) Unwrap() error { return e.err }
+
+// errorName is what a failing intrinsic is called; the developer guide lists
+// it among the States errors for "an intrinsic function failed". A path
+// argument that matches nothing is States.Runtime instead, which AWS was
+// recorded answering (see Eval).
+const (
+	errorName   = "States.IntrinsicFailure"
+	runtimeName = "States.Runtime"
+)
 
 func failf(format string, a ...any) *Error {
 	return &Error{Name: errorName, Cause: fmt.Sprintf(format, a...)}
