@@ -114,17 +114,19 @@ type decoder struct {
 	jfif       bool
 	color      string
 
-	q       [4][64]int32 // zig-zag order
-	qdef    [4]bool
-	dc, ac  [4]huffTable
-	ri      int
-	ready   bool // planes allocated (at the first scan)
-	sawEOI  bool
-	br      bitReader
-	err     error // sticky error from the hot loops
-	eobrun  int
-	blk     [64]int32
-	scanBuf scanHeader
+	q      [4][64]int32 // zig-zag order
+	qdef   [4]bool
+	dc, ac [4]huffTable
+	ri     int
+	ready  bool // planes allocated (at the first scan)
+	sawEOI bool
+	// huffmanOnly marks every component unneeded (the entropy-decoding benchmark).
+	huffmanOnly bool
+	br          bitReader
+	err         error // sticky error from the hot loops
+	eobrun      int
+	blk         [64]int32
+	scanBuf     scanHeader
 }
 
 func (d *decoder) progressive() bool { return d.sof == 0xC2 }
@@ -394,7 +396,7 @@ func (d *decoder) setup() error {
 	}
 	for i := range d.comps {
 		c := &d.comps[i]
-		c.need = d.color != ColorGray && d.color != ColorYCbCr || i == 0
+		c.need = (d.color != ColorGray && d.color != ColorYCbCr || i == 0) && !d.huffmanOnly
 		if c.need {
 			c.stride = c.bw * d.bs
 			c.plane = make([]byte, c.stride*c.bh*d.bs)
