@@ -51,6 +51,26 @@
 // intrinsic and jsonata; the engine reaches them through the function
 // variables in exprhooks.go.
 //
-// HeartbeatSeconds is accepted but has no effect: Lambda invocations send
-// no heartbeats.
+// # Map and Parallel
+//
+// Parallel branches and Map iterations run concurrently, each with its own
+// variable scope that reads the enclosing one; the first failure stops the
+// siblings. Inline Map runs at most 40 iterations at once when
+// MaxConcurrency is 0. A Distributed Map runs each item (or ItemBatcher
+// batch) as a child execution with its own ARN and history, reported
+// through ExecutionOptions.ChildExecution; failures beyond
+// ToleratedFailureCount/Percentage fail the state with
+// States.ExceedToleratedFailureThreshold. ItemReader supports
+// s3:listObjectsV2 (items {Key, Etag, LastModified, Size, StorageClass},
+// LastModified in epoch seconds as in the ItemReader page's example) and
+// s3:getObject with InputType JSON, JSONL and CSV; ResultWriter writes
+// <Prefix>/<run id>/manifest.json with SUCCEEDED_0.json and FAILED_0.json.
+//
+// # Limits
+//
+// State output over 256 KiB fails with States.DataLimitExceeded; EXPRESS
+// executions time out after five minutes. HeartbeatSeconds is accepted but
+// has no effect: Lambda invocations send no heartbeats. Task resources other
+// than Lambda (function ARNs and arn:aws:states:::lambda:invoke) fail with
+// States.Runtime.
 package asl

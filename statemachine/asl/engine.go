@@ -14,6 +14,8 @@ import (
 
 var errExecutionTimedOut = errors.New(executionTimedOutDescription)
 
+const expressMaxDuration = 5 * time.Minute
+
 // execution is the state shared by every thread of one run: the history,
 // the clock and the context-object parts that do not change.
 type execution struct {
@@ -161,8 +163,13 @@ func (e *Engine) run(ctx context.Context, m *Machine, in any, opts ExecutionOpti
 	clock := e.clock()
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	if m.TimeoutSeconds > 0 {
-		timer := clock.After(time.Duration(m.TimeoutSeconds) * time.Second)
+	timeout := time.Duration(m.TimeoutSeconds) * time.Second
+	// Express workflows run for at most five minutes (AWS quota).
+	if typ == "EXPRESS" && (timeout == 0 || timeout > expressMaxDuration) {
+		timeout = expressMaxDuration
+	}
+	if timeout > 0 {
+		timer := clock.After(timeout)
 		go func() {
 			select {
 			case <-timer:

@@ -293,3 +293,22 @@ func TestAbortAndTimeout(t *testing.T) {
 		t.Errorf("status: got %s %s, want TIMED_OUT States.Timeout", res.Status, res.Error)
 	}
 }
+
+func TestExpressFiveMinuteLimit(t *testing.T) {
+	m, err := asl.Parse([]byte(`{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":600,"End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := asltest.NewClock(epoch)
+	done := make(chan asl.Result)
+	go func() {
+		done <- (&asl.Engine{Clock: clk}).Execute(context.Background(), m, []byte(`{}`), asl.ExecutionOptions{Type: "EXPRESS"})
+	}()
+	if d, ok := clk.NextIn(time.Second); !ok || d != 5*time.Minute {
+		t.Fatalf("first timer: got %v, want the 5m Express limit", d)
+	}
+	clk.Advance(5 * time.Minute)
+	if res := <-done; res.Status != asl.StatusTimedOut {
+		t.Errorf("status: got %s, want TIMED_OUT", res.Status)
+	}
+}
