@@ -52,8 +52,8 @@
 //   - Object key order: inputs are map[string]any, so $keys, $each, $spread
 //     and serialised objects do not keep the input's key order.
 //   - AWS's evaluation limits (nesting depth 100, about 7 MB per value) apart
-//     from $range's size, and AWS's number spelling: 1/0 is "Infinity" there
-//     and an error (D1001) here; $string(1e20) is "1e+20" here.
+//     from $range's size, and AWS's spelling of non-finite numbers: 1/0 is
+//     "Infinity" there and an error (D1001) here.
 //   - Many error codes: library messages without a JSONata counterpart (for
 //     example "cannot call sum on a non-array type") keep the library's words.
 //
