@@ -256,6 +256,10 @@ func TestConcurrent(t *testing.T) {
 		{`$sum([$states.input.n, 1])`, `%d`},
 		{`$states.input.s.$uppercase()`, `"S%d"`},
 		{`$string($states.input.n).$number()`, `%d`},
+		// No "(": these run without the package lock.
+		{`{"v": [$states.input.n][0]}.v`, `%d`},
+		{`$states.input.n > 0 ? $states.input.n : 0`, `%d`},
+		{`$states.input.s & ""`, `"s%d"`},
 	}
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
