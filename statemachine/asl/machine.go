@@ -321,7 +321,10 @@ func (p *parser) state(name string, o map[string]any, at, machineQL string) *Sta
 		st.Resource, _ = o["Resource"].(string)
 		if st.Resource == "" {
 			p.errf(at+"/Resource", "is required and must be a string")
+		} else if !strings.HasPrefix(st.Resource, "arn:") {
+			p.errf(at+"/Resource", "must be an ARN, got %q", st.Resource)
 		}
+		p.checkTimeouts(o, at)
 	case "Choice":
 		p.choice(st, o, at)
 	case "Parallel":
@@ -372,6 +375,35 @@ func (p *parser) state(name string, o map[string]any, at, machineQL string) *Sta
 		}
 	}
 	return st
+}
+
+// checkTimeouts applies the documented rules: TimeoutSeconds and
+// HeartbeatSeconds are positive integers (or their Path forms, not both),
+// and a heartbeat shorter than the timeout.
+func (p *parser) checkTimeouts(o map[string]any, at string) {
+	var vals [2]float64
+	for i, f := range []string{"TimeoutSeconds", "HeartbeatSeconds"} {
+		_, hasPath := o[f+"Path"]
+		v, has := o[f]
+		if has && hasPath {
+			p.errf(at+"/"+f, "cannot be set together with %sPath", f)
+		}
+		if !has {
+			continue
+		}
+		if _, isExpr := jsonataExpr(v); isExpr {
+			continue
+		}
+		n, ok := v.(float64)
+		if !ok || n <= 0 || n != float64(int64(n)) {
+			p.errf(at+"/"+f, "must be a positive integer")
+			continue
+		}
+		vals[i] = n
+	}
+	if vals[0] > 0 && vals[1] > 0 && vals[1] >= vals[0] {
+		p.errf(at+"/HeartbeatSeconds", "must be smaller than TimeoutSeconds")
+	}
 }
 
 // innerQL is the query language of a branch or processor: its own
@@ -491,7 +523,19 @@ func (p *parser) retriers(o map[string]any, at string) []*Retrier {
 		}
 		out = append(out, r)
 	}
+	p.allLast(len(out), func(i int) []string { return out[i].ErrorEquals }, at+"/Retry")
 	return out
+}
+
+// allLast enforces that a retrier or catcher naming States.ALL comes last.
+func (p *parser) allLast(n int, names func(int) []string, at string) {
+	for i := 0; i < n-1; i++ {
+		for _, e := range names(i) {
+			if e == ErrALL {
+				p.errf(fmt.Sprintf("%s/%d/ErrorEquals", at, i), "States.ALL must appear only in the last entry")
+			}
+		}
+	}
 }
 
 func (p *parser) catchers(o map[string]any, at, ql string) []*Catcher {
@@ -525,6 +569,7 @@ func (p *parser) catchers(o map[string]any, at, ql string) []*Catcher {
 		}
 		out = append(out, c)
 	}
+	p.allLast(len(out), func(i int) []string { return out[i].ErrorEquals }, at+"/Catch")
 	return out
 }
 

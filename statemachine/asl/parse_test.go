@@ -21,13 +21,16 @@ func TestParseValidation(t *testing.T) {
 		{"Task without Resource", `{"StartAt":"A","States":{"A":{"Type":"Task","End":true}}}`, "/States/A/Resource"},
 		{"bad ResultPath", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.a[*]","End":true}}}`, "/States/A/ResultPath"},
 		{"Retry on Pass", `{"StartAt":"A","States":{"A":{"Type":"Pass","Retry":[],"End":true}}}`, "/States/A/Retry"},
-		{"bad BackoffRate", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["X"],"BackoffRate":0.5}],"End":true}}}`, "/States/A/Retry/0/BackoffRate"},
-		{"Catch Next names nothing", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Catch":[{"ErrorEquals":["X"],"Next":"Z"}],"End":true}}}`, "/States/A/Catch/0/Next"},
+		{"bad BackoffRate", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","Retry":[{"ErrorEquals":["X"],"BackoffRate":0.5}],"End":true}}}`, "/States/A/Retry/0/BackoffRate"},
+		{"Catch Next names nothing", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","Catch":[{"ErrorEquals":["X"],"Next":"Z"}],"End":true}}}`, "/States/A/Catch/0/Next"},
 		{"choice rule with two operators", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"IsString":true,"Next":"C"}]}}}`, "/States/C/Choices/0"},
 		{"choice operand of the wrong type", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","NumericEquals":"1","Next":"C"}]}}}`, "/States/C/Choices/0/NumericEquals"},
 		{"Parameters in a JSONata state", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{},"End":true}}}`, "/States/A/Parameters"},
 		{"Output in a JSONPath state", `{"StartAt":"A","States":{"A":{"Type":"Pass","Output":{},"End":true}}}`, "/States/A/Output"},
 		{"Next inside a Map processor", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Next":"Out"}}},"End":true}}}`, "/States/M/ItemProcessor/States/I/Next"},
+		{"States.ALL not last", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","Catch":[{"ErrorEquals":["States.ALL"],"Next":"A"},{"ErrorEquals":["X"],"Next":"A"}],"End":true}}}`, "/States/A/Catch/0/ErrorEquals"},
+		{"heartbeat not below timeout", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","TimeoutSeconds":10,"HeartbeatSeconds":10,"End":true}}}`, "/States/A/HeartbeatSeconds"},
+		{"resource not an ARN", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Fn}","End":true}}}`, "/States/A/Resource"},
 		{"Wait with two durations", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Timestamp":"2024-01-01T00:00:00Z","End":true}}}`, "/States/W"},
 	}
 	for _, tc := range tests {
