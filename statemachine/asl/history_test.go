@@ -41,3 +41,18 @@ func TestHistoryShape(t *testing.T) {
 		t.Errorf("execution ARN: got %s, want %s", res.ExecutionARN, want)
 	}
 }
+
+func TestPanicFailsTheExecution(t *testing.T) {
+	m, err := asl.Parse([]byte(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := (&asl.Engine{}).Execute(context.Background(), m, []byte(`{}`), asl.ExecutionOptions{Listener: func(e asl.HistoryEvent) {
+		if e.Type == "PassStateExited" {
+			panic("listener bug")
+		}
+	}})
+	if res.Status != asl.StatusFailed || res.Error != "States.Runtime" {
+		t.Errorf("got %s %s, want FAILED States.Runtime", res.Status, res.Error)
+	}
+}

@@ -9,18 +9,21 @@ import (
 
 // runState visits one state: records its entry, does its work (with Retry
 // and Catch where the type has them), records its exit.
-func (t *thread) runState(st *State, input any) (any, string, *failure) {
+func (t *thread) runState(st *State, input any) (out any, next string, f *failure) {
+	// An engine bug must fail the execution, not the process that embeds
+	// the engine (the local stack runs many executions).
+	defer func() {
+		if r := recover(); r != nil {
+			out, next, f = nil, "", runtimeFailure("internal error of the local engine in state '%s': %v", st.Name, r)
+		}
+	}()
 	now := t.ex.clock.Now()
 	sc := &stateRun{t: t, st: st, input: input, enteredAt: isoTime(now)}
 	sc.enteredID = t.emit(st.Type+"StateEntered", "stateEnteredEventDetails", map[string]any{
 		"name": st.Name, "input": toJSON(input), "inputDetails": map[string]any{"truncated": false},
 	})
-	var (
-		out      any
-		next     = st.Next
-		assigned map[string]any
-		f        *failure
-	)
+	next = st.Next
+	var assigned map[string]any
 	switch st.Type {
 	case "Pass":
 		out, assigned, f = sc.pass()
