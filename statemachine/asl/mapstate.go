@@ -99,13 +99,19 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 		errs    []*failure
 	)
 	if distributed {
-		mapRunARN := fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", t.ex.region, t.ex.account, t.ex.smCtx["Name"], st.Name, uuid.NewString())
+		label := st.Name
+		if l, ok := raw["Label"].(string); ok && l != "" {
+			label = l
+		}
+		mapRunARN := fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", t.ex.region, t.ex.account, t.ex.smCtx["Name"], label, uuid.NewString())
 		t.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{"mapRunArn": mapRunARN})
-		results, errs, failed = sc.runChildren(proc, inputs, maxConc, childType, mapRunARN)
-		tolerated := failed == 0 ||
-			(tolCount >= 0 && float64(failed) <= tolCount && tolCount > 0) ||
-			(tolPct > 0 && float64(failed)*100 <= tolPct*float64(len(inputs)))
-		if !tolerated {
+		tolerated := func(failed int) bool {
+			return failed == 0 ||
+				(tolCount > 0 && float64(failed) <= tolCount) ||
+				(tolPct > 0 && float64(failed)*100 <= tolPct*float64(len(inputs)))
+		}
+		results, errs, failed = sc.runChildren(proc, inputs, maxConc, childType, mapRunARN, tolerated)
+		if !tolerated(failed) {
 			mf := &failure{Error: ErrExceedToleratedFailure, Cause: "The specified tolerated failure threshold was exceeded"}
 			t.emit("MapRunFailed", "mapRunFailedEventDetails", map[string]any{"error": mf.Error, "cause": mf.Cause})
 			t.emit("MapStateFailed", "", nil)
@@ -294,8 +300,10 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 // runChildren runs a Distributed Map's items as child executions with
 // their own histories, as AWS does.
 // A failed child's slot in the results holds its error output.
-func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType, mapRunARN string) ([]any, []*failure, int) {
-	t := sc.t
+// Once failures exceed the tolerance the map run stops, as on AWS.
+func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType, mapRunARN string, tolerated func(int) bool) ([]any, []*failure, int) {
+	ctx, cancel := context.WithCancel(sc.t.ctx)
+	defer cancel()
 	if childType == "" {
 		childType = "STANDARD"
 	}
@@ -312,27 +320,38 @@ func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childT
 	)
 	for i, in := range inputs {
 		sem <- struct{}{}
+		if ctx.Err() != nil {
+			<-sem
+			mu.Lock()
+			failed++
+			errs[i] = &failure{Error: "States.Aborted", Cause: "map run stopped"}
+			results[i] = errs[i].output()
+			mu.Unlock()
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out, f := sc.runChild(proc, in, childType, mapRunARN)
+			out, f := sc.runChild(ctx, proc, in, childType, mapRunARN)
 			mu.Lock()
 			defer mu.Unlock()
 			if f != nil {
 				failed++
 				errs[i] = f
 				results[i] = f.output()
+				if !tolerated(failed) {
+					cancel()
+				}
 				return
 			}
 			results[i] = out
 		}()
 	}
 	wg.Wait()
-	_ = t
 	return results, errs, failed
 }
 
-func (sc *stateRun) runChild(proc *Machine, in any, childType, mapRunARN string) (any, *failure) {
+func (sc *stateRun) runChild(ctx context.Context, proc *Machine, in any, childType, mapRunARN string) (any, *failure) {
 	parent := sc.t.ex
 	name := uuid.NewString()
 	kind := "execution"
@@ -345,7 +364,7 @@ func (sc *stateRun) runChild(proc *Machine, in any, childType, mapRunARN string)
 	arn := fmt.Sprintf("arn:aws:states:%s:%s:%s:%s:%s", parent.region, parent.account, kind, label, name)
 	start := parent.clock.Now()
 	ex := &execution{
-		eng: parent.eng, clock: parent.clock, ctx: sc.t.ctx, arn: arn, typ: childType,
+		eng: parent.eng, clock: parent.clock, ctx: ctx, arn: arn, typ: childType,
 		region: parent.region, account: parent.account, smCtx: parent.smCtx, onChild: parent.onChild,
 		execCtx: map[string]any{
 			"Id": arn, "Input": in, "Name": name, "RoleArn": parent.execCtx["RoleArn"],
@@ -354,7 +373,7 @@ func (sc *stateRun) runChild(proc *Machine, in any, childType, mapRunARN string)
 	}
 	// Children see the variables visible at the Map state, as AWS passes
 	// them into the child workflow.
-	t := &thread{ex: ex, ctx: sc.t.ctx, vars: &scope{parent: sc.t.vars}}
+	t := &thread{ex: ex, ctx: ctx, vars: &scope{parent: sc.t.vars}}
 	t.emit("ExecutionStarted", "executionStartedEventDetails", map[string]any{
 		"input": toJSON(in), "inputDetails": map[string]any{"truncated": false}, "roleArn": parent.execCtx["RoleArn"],
 	})
