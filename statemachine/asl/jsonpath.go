@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ohler55/ojg/jp"
 )
@@ -33,8 +34,23 @@ type aslPath struct {
 }
 
 // pathCache shares compiled paths between executions of every Machine:
-// paths are pure functions of their text.
-var pathCache sync.Map // string -> *aslPath or error
+// paths are pure functions of their text. It stops growing at
+// maxCachedPaths: definitions hold a fixed set of paths, so more means
+// generated ones, which are cheap enough to compile each time.
+var (
+	pathCache      sync.Map // string -> *aslPath or error
+	pathCacheSize  atomic.Int64
+	maxCachedPaths = int64(10000)
+)
+
+func cachePath(src string, v any) {
+	if pathCacheSize.Load() >= maxCachedPaths {
+		return
+	}
+	if _, loaded := pathCache.LoadOrStore(src, v); !loaded {
+		pathCacheSize.Add(1)
+	}
+}
 
 func compilePath(src string) (*aslPath, error) {
 	if v, ok := pathCache.Load(src); ok {
@@ -45,10 +61,10 @@ func compilePath(src string) (*aslPath, error) {
 	}
 	p, err := parsePath(src)
 	if err != nil {
-		pathCache.Store(src, err)
+		cachePath(src, err)
 		return nil, err
 	}
-	pathCache.Store(src, p)
+	cachePath(src, p)
 	return p, nil
 }
 

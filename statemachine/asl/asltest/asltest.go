@@ -1,6 +1,3 @@
-// Package asltest provides in-memory Lambda and S3 back-ends for the ASL
-// engine, for `imgprep exec` and for tests that need a Task or a
-// Distributed Map without AWS. It must not import the AWS SDK.
 package asltest
 
 import (
