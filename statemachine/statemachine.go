@@ -13,6 +13,12 @@ import (
 //go:embed ingest.asl.json
 var Ingest []byte
 
+// Reprocess is the Standard workflow that runs the same chain over every
+// object under a prefix, through a Distributed Map.
+//
+//go:embed reprocess.asl.json
+var Reprocess []byte
+
 // Function is one task handler the definitions call: its handler name (the
 // _HANDLER of the single Lambda binary) and the substitution that carries its
 // ARN in the definitions.
@@ -21,13 +27,16 @@ type Function struct {
 	Substitution string
 }
 
-// Functions lists every task handler in chain order, quarantine last.
+// Functions lists every task handler: the chain in order, then quarantine
+// and the reprocess-only check.
 var Functions = []Function{
 	{Handler: "validate", Substitution: "ValidateFunctionArn"},
 	{Handler: "grayscale", Substitution: "GrayscaleFunctionArn"},
 	{Handler: "resize", Substitution: "ResizeFunctionArn"},
 	{Handler: "store", Substitution: "StoreFunctionArn"},
 	{Handler: "quarantine", Substitution: "QuarantineFunctionArn"},
+	// check is used by reprocess only: is the output already there?
+	{Handler: "check", Substitution: "CheckFunctionArn"},
 }
 
 var placeholder = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)

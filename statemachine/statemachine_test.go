@@ -3,22 +3,73 @@ package statemachine
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 )
 
-func TestIngestPlaceholdersAreTheFunctions(t *testing.T) {
-	var want []string
+func TestPlaceholdersAreTheFunctions(t *testing.T) {
+	var all []string
 	for _, f := range Functions {
-		want = append(want, f.Substitution)
+		all = append(all, f.Substitution)
 	}
-	got := Placeholders(Ingest)
-	wantSorted := append([]string(nil), want...)
-	sort.Strings(wantSorted)
-	if !reflect.DeepEqual(got, wantSorted) {
-		t.Fatalf("ingest placeholders: got %v, want %v", got, wantSorted)
+	sort.Strings(all)
+	ingestOnly := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "CheckFunctionArn" })
+	for _, tt := range []struct {
+		name string
+		def  []byte
+		want []string
+	}{{"ingest", Ingest, ingestOnly}, {"reprocess", Reprocess, all}} {
+		if got := Placeholders(tt.def); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s placeholders: got %v, want %v", tt.name, got, tt.want)
+		}
 	}
+}
+
+// TestChainsCannotDrift: the reprocess machine runs exactly the ingest
+// chain — every state after Describe, with its Retry, Catch and Quarantine —
+// inside its Chain branch.
+func TestChainsCannotDrift(t *testing.T) {
+	var ingest, reprocess map[string]any
+	if err := json.Unmarshal(Ingest, &ingest); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(Reprocess, &reprocess); err != nil {
+		t.Fatal(err)
+	}
+	chain := ingest["States"].(map[string]any)
+	want := map[string]any{}
+	for name, st := range chain {
+		if name != "Describe" {
+			want[name] = st
+		}
+	}
+	if got := chain["Describe"].(map[string]any)["Next"]; got != "Validate" {
+		t.Fatalf("ingest Describe goes to %v, want Validate", got)
+	}
+	branch := dig(t, reprocess, "States", "Reprocess", "ItemProcessor", "States", "Each", "ItemProcessor", "States", "Chain", "Branches")
+	b := branch.([]any)[0].(map[string]any)
+	if b["StartAt"] != "Validate" {
+		t.Errorf("reprocess chain starts at %v, want Validate", b["StartAt"])
+	}
+	if got := b["States"].(map[string]any); !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		t.Errorf("reprocess chain differs from ingest:\ngot  %s\nwant %s", g, w)
+	}
+}
+
+func dig(t *testing.T, v any, path ...string) any {
+	t.Helper()
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("no %s in definition", p)
+		}
+		v = m[p]
+	}
+	return v
 }
 
 func TestRender(t *testing.T) {
