@@ -32,12 +32,10 @@ type failure struct {
 	terminal bool
 }
 
+// output is the error output a Catch passes on; AWS binds an empty string
+// for a missing Error or Cause.
 func (f *failure) output() map[string]any {
-	m := map[string]any{"Error": f.Error}
-	if f.Cause != "" {
-		m["Cause"] = f.Cause
-	}
-	return m
+	return map[string]any{"Error": f.Error, "Cause": f.Cause}
 }
 
 func runtimeFailure(format string, args ...any) *failure {

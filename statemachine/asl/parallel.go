@@ -14,15 +14,15 @@ func (sc *stateRun) finishResult(result any, states map[string]any) (any, map[st
 		states["result"] = result
 		return sc.finishJSONata(states, result)
 	}
-	var f *failure
+	// Assign reads the raw result: AWS evaluates it before ResultSelector.
+	assigned, f := sc.evalAssign(st.assign, result, nil)
+	if f != nil {
+		return nil, nil, f
+	}
 	if st.resultSelector.set {
 		if result, f = sc.jpTemplate(st.resultSelector.v, result); f != nil {
 			return nil, nil, f
 		}
-	}
-	assigned, f := sc.evalAssign(st.assign, result, nil)
-	if f != nil {
-		return nil, nil, f
 	}
 	out, f := sc.applyResultPath(st.resultPath, sc.input, result)
 	if f != nil {

@@ -59,14 +59,15 @@ func (sc *stateRun) task() (any, map[string]any, *failure) {
 		states["result"] = result
 		return sc.finishJSONata(states, result)
 	}
+	// Assign reads the raw result: AWS evaluates it before ResultSelector.
+	assigned, f := sc.evalAssign(st.assign, result, nil)
+	if f != nil {
+		return nil, nil, f
+	}
 	if st.resultSelector.set {
 		if result, f = sc.jpTemplate(st.resultSelector.v, result); f != nil {
 			return nil, nil, f
 		}
-	}
-	assigned, f := sc.evalAssign(st.assign, result, nil)
-	if f != nil {
-		return nil, nil, f
 	}
 	out, f := sc.applyResultPath(st.resultPath, sc.input, result)
 	if f != nil {
