@@ -20,6 +20,15 @@
 //   - $assert (JSONata 2.x, missing from the library) and $single with its
 //     optional test (the library demands two arguments); $error gives
 //     JSONata's code (D3137).
+//   - Arithmetic in doubles, as JSONata and AWS do it (1/3 is
+//     0.3333333333333333; the library rounds to 8 decimal places and gives
+//     0.33333334): after compiling, each + - * / % node of the parse tree is
+//     replaced by a call to a function of ours (arith.go). The tree is an
+//     unexported field of jsonata.Expr, reached with reflect and unsafe, so
+//     this depends on jsonata-go v1.8.8's layout; if the field is missing the
+//     library's arithmetic stays. $sum and $average add in doubles too, and
+//     $string writes numbers with 15 significant digits, like jsonata-js.
+//     1/0 gives "Infinity", which is what AWS writes (floci-io/floci #2737).
 //   - $number reads 0x/0o/0b strings, and $encodeUrl, $encodeUrlComponent,
 //     $decodeUrl, $decodeUrlComponent follow JavaScript's encodeURI family
 //     ("a b" is "a%20b", "+" decodes to "+"); the library used Go's query
@@ -41,21 +50,17 @@
 //
 //   - JSONata 2.x syntax: the parent operator %, and the @ (context) and #
 //     (positional) variable bindings fail to parse or evaluate to nothing.
-//   - IEEE arithmetic: addition, subtraction and division round to 8 decimal
-//     places (toward +infinity), multiplication and modulo truncate to 8
-//     (config.GetDivisionPrecision; $sum and $average too), so 1/3 is
-//     0.33333334 where AWS gives 0.3333333333333333. Integer arithmetic is
-//     exact.
+//   - Singleton sequences from functions: $map([1], f) is [f(1)] here and
+//     f(1) in JSONata.
 //   - $ inside an object constructor applied to scalar items gives one-item
 //     arrays: [1,2].{"v": $} is [{"v":[1]},{"v":[2]}], JSONata gives
 //     [{"v":1},{"v":2}]. Field paths (items.{"id": id}) are right.
 //   - Object key order: inputs are map[string]any, so $keys, $each, $spread
 //     and serialised objects do not keep the input's key order.
-//   - AWS's evaluation limits (nesting depth 100, about 7 MB per value) apart
-//     from $range's size, and AWS's spelling of non-finite numbers: 1/0 is
-//     "Infinity" there and an error (D1001) here.
+//   - AWS's evaluation limits (nesting depth 100, about 7 MB per value),
+//     apart from $range's size.
 //   - Many error codes: library messages without a JSONata counterpart (for
-//     example "cannot call sum on a non-array type") keep the library's words.
+//     example $toMillis with a bad picture) keep the library's words.
 //
 // Concurrency: compiled expressions are cached (sync.Map keyed by the trimmed
 // expression, at most 10,000) and each evaluation binds its variables on a

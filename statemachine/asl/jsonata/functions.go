@@ -36,6 +36,9 @@ type function struct {
 	// copied per evaluation (see bind) rather than shared.
 	contextual bool
 	context    reflect.Value
+	// optional is how many trailing parameters may be left out; the
+	// context item stands in only when a required one is missing.
+	optional int
 }
 
 func (f *function) Name() string    { return f.name }
@@ -58,7 +61,7 @@ func (f *function) bind() any {
 }
 
 func (f *function) Call(args []reflect.Value) (reflect.Value, error) {
-	if f.contextual && len(args) < f.params && f.context.IsValid() {
+	if f.contextual && len(args) < f.params-f.optional && f.context.IsValid() {
 		args = append([]reflect.Value{f.context}, args...)
 	}
 	v, err := f.call(args)
@@ -98,6 +101,9 @@ var extensions = map[string]*function{
 	"assert":        {name: "assert", params: 2, call: assert},
 	"error":         {name: "error", params: 1, call: errorFn},
 	"number":        {name: "number", params: 1, call: number, contextual: true},
+	"string":        {name: "string", params: 2, call: stringFn, contextual: true, optional: 1},
+	"sum":           {name: "sum", params: 1, call: aggregate("sum", false)},
+	"average":       {name: "average", params: 1, call: aggregate("average", true)},
 	"formatInteger": {name: "formatInteger", params: 2, call: formatInteger, contextual: true},
 	"parseInteger":  {name: "parseInteger", params: 2, call: parseInteger, contextual: true},
 	// The library escapes like Go's url.QueryEscape ("a b" -> "a+b") and

@@ -64,6 +64,8 @@ type compiled struct {
 	// variable by writing its name, so binding just these is enough, and
 	// binding is most of the cost of a short evaluation.
 	names map[string]bool
+	// arith are the IEEE arithmetic functions the rewritten tree calls.
+	arith []*function
 }
 
 var nameRef = regexp.MustCompile(`\$([\p{L}\p{N}_]+)`)
@@ -93,6 +95,14 @@ func lookup(expr string) *compiled {
 		c.err = translate(err)
 	} else {
 		c.expr = e
+		if strings.ContainsAny(expr, "+-*/%") {
+			if used, ok := useIEEEArithmetic(e); !ok {
+				// Half rewritten: start again and keep the library's arithmetic.
+				c.expr, _ = jsonatago.Compile(expr)
+			} else {
+				c.arith = used
+			}
+		}
 	}
 	if cacheSize.Load() < maxCached {
 		if _, loaded := cache.LoadOrStore(expr, c); !loaded {
@@ -128,7 +138,7 @@ func Eval(expr string, input any, bindings map[string]any) (any, error) {
 	// The cached Expr's own registry is nil (nothing is registered
 	// globally), so RegisterVars makes a fresh map for the copy.
 	e := *c.expr
-	vars := make(map[string]any, len(c.names))
+	vars := make(map[string]any, len(c.names)+len(arithmetic))
 	for name := range c.names {
 		if v, ok := bindings[name]; ok {
 			vars[name] = jsonValue(v)
@@ -137,6 +147,9 @@ func Eval(expr string, input any, bindings map[string]any) (any, error) {
 		} else if unbound[name] {
 			vars[name] = nil
 		}
+	}
+	for _, f := range c.arith {
+		vars[f.name] = f
 	}
 	if len(vars) > 0 {
 		if err := e.RegisterVars(vars); err != nil {
@@ -211,6 +224,9 @@ func normalise(v reflect.Value) (any, bool) {
 		return normalise(v.Elem())
 	case reflect.Float32, reflect.Float64:
 		f := v.Float()
+		if math.IsInf(f, 0) || math.IsNaN(f) {
+			return nonFinite(f), true // JSON has no such number; AWS writes its name
+		}
 		if f == 0 {
 			f = 0 // -0 prints as 0, as AWS shows it
 		}

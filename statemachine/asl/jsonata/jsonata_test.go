@@ -87,6 +87,29 @@ func TestEval(t *testing.T) {
 		{"parse minus zero", `$parse('-0')`, `{}`, `0`},
 		{"parse string", `$parse($states.input.s)`, `{"s":"\"HelloWorld\""}`, `"HelloWorld"`},
 
+		// IEEE arithmetic as in jsonata-js and on AWS, not the library's 8-place decimals.
+		{"third", `1/3`, `{}`, `0.3333333333333333`},
+		{"float sum", `0.1 + 0.2`, `{}`, `0.30000000000000004`},
+		{"float product", `0.1 * 3`, `{}`, `0.30000000000000004`},
+		{"modulo sign follows dividend", `-7 % 3`, `{}`, `-1`},
+		{"division by zero is named", `1/0`, `{}`, `"Infinity"`},
+		{"arithmetic in a path step", `$states.input.items.(p * q)`, `{"items":[{"p":0.1,"q":3},{"p":2,"q":1}]}`, `[0.30000000000000004,2]`},
+		{"arithmetic in a predicate", `$states.input.items[p * 10 > 1].q`, `{"items":[{"p":0.1,"q":3},{"p":2,"q":1}]}`, `1`},
+		{"arithmetic in a sort", `$states.input.items^(>p*q).p`, `{"items":[{"p":0.1,"q":3},{"p":2,"q":1}]}`, `[2,0.1]`},
+		{"arithmetic in a lambda", `$map([1,2], function($v){$v / 4})`, `{}`, `[0.25,0.5]`},
+		{"arithmetic with negation", `-$states.input.n * 2`, `{"n":5}`, `-10`},
+		{"sum in doubles", `$sum([0.1, 0.2])`, `{}`, `0.30000000000000004`},
+		{"sum of a number", `$sum(5)`, `{}`, `5`},
+		{"sum of nothing", `$sum([])`, `{}`, `0`},
+		{"average", `$average([1, 2])`, `{}`, `1.5`},
+		{"string rounds to 15 digits", `$string(0.1 + 0.2)`, `{}`, `"0.3"`},
+		{"string of a third", `$string(1/3)`, `{}`, `"0.333333333333333"`},
+		{"string of an object", `$string({"a": 0.1 + 0.2, "b": [1e21, 1e-7]})`, `{}`, `"{\"a\":0.3,\"b\":[1e+21,1e-7]}"`},
+		{"string keeps html characters", `$string({"s": "<&>"})`, `{}`, `"{\"s\":\"<&>\"}"`},
+		{"string prettified", `$string([1], true)`, `{}`, `"[\n  1\n]"`},
+		{"string from context", `$states.input.q.$string()`, `{"q":[3,1]}`, `["3","1"]`},
+		{"string of a function", `$string(function(){1})`, `{}`, `""`},
+
 		// Library gaps filled here.
 		// $formatInteger/$parseInteger examples from the JSONata documentation.
 		{"format words", `$formatInteger(2789, 'w')`, `{}`, `"two thousand, seven hundred and eighty-nine"`},
@@ -170,6 +193,10 @@ func TestEvalErrors(t *testing.T) {
 		{`$range(0, 1000000, 1)`, `{}`, "threw an error during evaluation: Expression evaluation memory limit exceeded", nil},
 		{`$number('12a')`, `{}`, `threw an error during evaluation. D3030: Unable to cast value to a number: "12a"`, nil},
 		{`$decodeUrlComponent('%E0%A4%A')`, `{}`, `threw an error during evaluation. D3140: Malformed URL passed to $decodeUrlComponent(): "%E0%A4%A"`, nil},
+		{`(1/0) + 1`, `{}`, "threw an error during evaluation. D1001: Number out of range: Infinity", nil},
+		{`$string(1/0)`, `{}`, "threw an error during evaluation. D3001: Attempting to invoke string function on Infinity or NaN", nil},
+		{`$states.input.a + 1`, `{"a":[1,2]}`, "threw an error during evaluation. T2001: The left side of the + operator must evaluate to a number", nil},
+		{`$average([])`, `{}`, "returned nothing (undefined).", ErrUndefined},
 		{`1 +`, `{}`, "threw an error during evaluation. S0207: Unexpected end of expression", nil},
 		{`'abc`, `{}`, "threw an error during evaluation. S0101: String literal must be terminated by a matching quote", nil},
 	}
@@ -316,6 +343,50 @@ func BenchmarkEvalCall(b *testing.B) {
 	for b.Loop() {
 		if _, err := Eval(`$sum($states.input.a.b)`, nil, bind); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestArithmeticEverywhere puts 1/3 in each kind of place the parse tree can
+// hold it; the library's own arithmetic would give 0.33333334, so each case
+// shows the rewrite reached that place.
+func TestArithmeticEverywhere(t *testing.T) {
+	const third = 0.3333333333333333
+	tests := []string{
+		`1/3`,
+		`[1/3][0]`,
+		`{"k": 1/3}.k`,
+		`($x := 1/3; $x)`,
+		`true ? 1/3 : 0`,
+		`false ? 0 : 1/3`,
+		`function($v){$v/3}(1)`,
+		`$map([1, 2], function($v){$v/3})[0]`,
+		`[1].($/3)`,
+		`[{"a":1}][a/3 > 0].(a/3)`,
+		`[{"a":1}]{"x": a/3}.x`,
+		`([{"a":1},{"a":2}]^(>a/3).a)[1] / 3`,
+		`($f := function($v){$v/3}; $f(1))`,
+		`$number($string(1/3 * 1))`,
+		`({"a":1} ~> |$|{"b": a/3}|).b`,
+		`[1/3, 2][0]`,
+		`$lookup({"a": 1/3}, "a")`,
+		`-(-1/3)`,
+	}
+	for _, expr := range tests {
+		got, err := Eval(expr, nil, states(t, `{}`, nil))
+		if err != nil {
+			t.Errorf("Eval(%s): %v", expr, err)
+			continue
+		}
+		want := any(third)
+		if expr == `$number($string(1/3 * 1))` {
+			want = 0.333333333333333 // $string keeps 15 digits
+		}
+		if got != want {
+			t.Errorf("Eval(%s) = %v, want %v", expr, got, want)
+		}
+		if c := lookup(expr); len(c.arith) == 0 {
+			t.Errorf("%s: arithmetic not rewritten", expr)
 		}
 	}
 }
