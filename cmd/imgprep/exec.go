@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,8 +24,9 @@ Runs an Amazon States Language definition on the local engine, without AWS,
 and prints one JSON object:
   {"status":"SUCCEEDED","output":<json>}
   {"status":"FAILED","error":"...","cause":"..."}
-The exit status is 0 whatever the execution's status; 2 for bad usage,
-3 when a file cannot be read or the definition is invalid.
+The exit status is 0 whatever the execution's status; 1 when a file cannot
+be read or the definition is invalid (each problem is printed with the path
+of its field, e.g. /States/Foo/Next); 2 for bad usage.
 
 Lambda tasks call scripted functions from --lambdas, a JSON object mapping
 function ARNs to behaviours:
@@ -65,19 +67,27 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	def, err := os.ReadFile(*defPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "imgprep exec: %v\n", err)
-		return exitInternal
+		return exitFailure
 	}
 	input := []byte("{}")
 	if *inPath != "" {
 		if input, err = os.ReadFile(*inPath); err != nil {
 			fmt.Fprintf(stderr, "imgprep exec: %v\n", err)
-			return exitInternal
+			return exitFailure
 		}
 	}
 	m, err := asl.Parse(def)
 	if err != nil {
+		var ves asl.ValidationErrors
+		if errors.As(err, &ves) {
+			fmt.Fprintf(stderr, "imgprep exec: invalid definition %s:\n", *defPath)
+			for _, ve := range ves {
+				fmt.Fprintf(stderr, "  %s\n", ve)
+			}
+			return exitFailure
+		}
 		fmt.Fprintf(stderr, "imgprep exec: %v\n", err)
-		return exitInternal
+		return exitFailure
 	}
 	eng := &asl.Engine{Region: *region, Account: *account, S3: &asltest.S3{}}
 	fns := &asltest.Lambdas{Functions: map[string]asltest.Behaviour{}}
@@ -85,7 +95,7 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 	if *lambdas != "" {
 		if err := readJSON(*lambdas, &fns.Functions); err != nil {
 			fmt.Fprintf(stderr, "imgprep exec: --lambdas: %v\n", err)
-			return exitInternal
+			return exitFailure
 		}
 	}
 	if *s3File != "" {
@@ -94,7 +104,7 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 		}
 		if err := readJSON(*s3File, &spec); err != nil {
 			fmt.Fprintf(stderr, "imgprep exec: --s3: %v\n", err)
-			return exitInternal
+			return exitFailure
 		}
 		s3 := eng.S3.(*asltest.S3)
 		for _, o := range spec.Objects {

@@ -40,7 +40,7 @@ func TestExecCommand(t *testing.T) {
 		{"s3 item reader", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},"Parameters":{"Bucket":"b","Key":"k"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
 			`{}`, "", `{"objects":[{"bucket":"b","key":"k","body":"[1,2]"}]}`, exitOK,
 			map[string]any{"status": "SUCCEEDED", "output": []any{1.0, 2.0}}},
-		{"invalid definition", `{"StartAt":"X","States":{}}`, `{}`, "", "", exitInternal, nil},
+		{"invalid definition", `{"StartAt":"X","States":{}}`, `{}`, "", "", exitFailure, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
