@@ -115,7 +115,27 @@ type rewriter struct {
 var (
 	nodeType    = reflect.TypeOf((*jparse.Node)(nil)).Elem()
 	numericType = reflect.TypeOf((*jparse.NumericOperatorNode)(nil))
+	concatType  = reflect.TypeOf((*jparse.StringConcatenationNode)(nil))
 )
+
+// concat is the & operator. The library writes numbers in full
+// (0.30000000000000004) where JSONata casts with $string ("0.3").
+var concat = &function{name: "__asl_concat", params: 2, call: func(args []reflect.Value) (any, error) {
+	var b strings.Builder
+	for i := 0; i < 2 && i < len(args); i++ {
+		if !args[i].IsValid() {
+			continue // undefined joins as ""
+		}
+		s, err := stringFn(args[i : i+1])
+		if err != nil {
+			return nil, err
+		}
+		if str, ok := s.(string); ok {
+			b.WriteString(str)
+		}
+	}
+	return b.String(), nil
+}}
 
 // visit walks a value holding nodes: a Node interface, a pointer to a node
 // struct, or a slice, array or struct of those. Node interfaces that hold an
@@ -130,6 +150,23 @@ func (r *rewriter) visit(v reflect.Value) {
 			return
 		}
 		inner := v.Elem()
+		if inner.Type() == concatType {
+			n := inner.Interface().(*jparse.StringConcatenationNode)
+			if !v.CanSet() {
+				r.ok = false
+				return
+			}
+			call := &jparse.FunctionCallNode{
+				Func: &jparse.VariableNode{Name: concat.name},
+				Args: []jparse.Node{n.LHS, n.RHS},
+			}
+			for i := range call.Args {
+				r.visit(reflect.ValueOf(&call.Args[i]).Elem())
+			}
+			v.Set(reflect.ValueOf(call))
+			r.used[concat] = true
+			return
+		}
 		if inner.Type() == numericType {
 			n := inner.Interface().(*jparse.NumericOperatorNode)
 			fn, known := arithmetic[n.Type]

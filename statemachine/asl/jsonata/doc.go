@@ -27,7 +27,8 @@
 //     unexported field of jsonata.Expr, reached with reflect and unsafe, so
 //     this depends on jsonata-go v1.8.8's layout; if the field is missing the
 //     library's arithmetic stays. $sum and $average add in doubles too, and
-//     $string writes numbers with 15 significant digits, like jsonata-js.
+//     $string and the & operator write numbers with 15 significant digits,
+//     like jsonata-js (& is rewritten the same way).
 //     1/0 gives "Infinity", which is what AWS writes (floci-io/floci #2737).
 //   - $number reads 0x/0o/0b strings, and $encodeUrl, $encodeUrlComponent,
 //     $decodeUrl, $decodeUrlComponent follow JavaScript's encodeURI family

@@ -110,6 +110,9 @@ func TestEval(t *testing.T) {
 		{"string from context", `$states.input.q.$string()`, `{"q":[3,1]}`, `["3","1"]`},
 		{"string of a function", `$string(function(){1})`, `{}`, `""`},
 
+		{"concatenation casts like $string", `'v' & (0.1 + 0.2) & [1, 'a'] & $states.input.missing & true`, `{}`, `"v0.3[1,\"a\"]true"`},
+		{"concatenation of an object", `'o=' & {"k": 1}`, `{}`, `"o={\"k\":1}"`},
+
 		// Library gaps filled here.
 		// $formatInteger/$parseInteger examples from the JSONata documentation.
 		{"format words", `$formatInteger(2789, 'w')`, `{}`, `"two thousand, seven hundred and eighty-nine"`},
