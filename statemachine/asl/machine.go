@@ -212,6 +212,7 @@ func (p *parser) machine(obj map[string]any, at, ql string, top bool) *Machine {
 			p.errf(at+"/StartAt", "names a state that does not exist: %q", start)
 		}
 	}
+	p.reachable(m, names, at)
 	for _, n := range names {
 		st := m.States[n]
 		if st == nil {
@@ -228,6 +229,35 @@ func (p *parser) machine(obj map[string]any, at, ql string, top bool) *Machine {
 		}
 	}
 	return m
+}
+
+// reachable reports states no transition leads to, which AWS rejects.
+func (p *parser) reachable(m *Machine, names []string, at string) {
+	seen := map[string]bool{}
+	queue := []string{m.StartAt}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		st, ok := m.States[n]
+		if !ok || seen[n] {
+			continue
+		}
+		seen[n] = true
+		queue = append(queue, st.Next, st.Default)
+		for _, c := range st.Catch {
+			queue = append(queue, c.Next)
+		}
+		for _, r := range st.Choices {
+			queue = append(queue, r.Next)
+		}
+	}
+	for _, n := range names {
+		if m.States[n] != nil && !seen[n] && m.StartAt != "" {
+			if _, ok := m.States[m.StartAt]; ok {
+				p.errf(at+"/States/"+n, "state is not reachable from StartAt")
+			}
+		}
+	}
 }
 
 func (p *parser) target(m *Machine, name, path string) {

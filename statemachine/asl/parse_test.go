@@ -31,6 +31,7 @@ func TestParseValidation(t *testing.T) {
 		{"States.ALL not last", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","Catch":[{"ErrorEquals":["States.ALL"],"Next":"A"},{"ErrorEquals":["X"],"Next":"A"}],"End":true}}}`, "/States/A/Catch/0/ErrorEquals"},
 		{"heartbeat not below timeout", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","TimeoutSeconds":10,"HeartbeatSeconds":10,"End":true}}}`, "/States/A/HeartbeatSeconds"},
 		{"resource not an ARN", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Fn}","End":true}}}`, "/States/A/Resource"},
+		{"unreachable state", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}`, "/States/B"},
 		{"Wait with two durations", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Timestamp":"2024-01-01T00:00:00Z","End":true}}}`, "/States/W"},
 	}
 	for _, tc := range tests {

@@ -163,8 +163,8 @@ func TestCatch(t *testing.T) {
 	tests := []struct {
 		name, catch, want string
 	}{
-		{"error output replaces input by default", `[{"ErrorEquals":["ImageTooLarge"],"Next":"H"}]`, `{"Error":"ImageTooLarge"}`},
-		{"result path keeps the input", `[{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"H"}]`, `{"key":"k","err":{"Error":"ImageTooLarge"}}`},
+		{"error output replaces input by default", `[{"ErrorEquals":["Other"],"Next":"X"},{"ErrorEquals":["ImageTooLarge"],"Next":"H"}]`, `{"Error":"ImageTooLarge"}`},
+		{"result path keeps the input", `[{"ErrorEquals":["Other"],"Next":"X"},{"ErrorEquals":["States.ALL"],"ResultPath":"$.err","Next":"H"}]`, `{"key":"k","err":{"Error":"ImageTooLarge"}}`},
 		{"task failed matches", `[{"ErrorEquals":["Other"],"Next":"X"},{"ErrorEquals":["States.TaskFailed"],"ResultPath":null,"Next":"H"}]`, `{"key":"k"}`},
 	}
 	for _, tc := range tests {
