@@ -51,8 +51,9 @@
 //
 //   - JSONata 2.x syntax: the parent operator %, and the @ (context) and #
 //     (positional) variable bindings fail to parse or evaluate to nothing.
-//   - Singleton sequences from functions: $map([1], f) is [f(1)] here and
-//     f(1) in JSONata.
+//   - Singleton sequences from the library's functions other than $map and
+//     $filter (which this package replaces): where jsonata-js returns a
+//     sequence of one value, some return a one-item array.
 //   - $ inside an object constructor applied to scalar items gives one-item
 //     arrays: [1,2].{"v": $} is [{"v":[1]},{"v":[2]}], JSONata gives
 //     [{"v":1},{"v":2}]. Field paths (items.{"id": id}) are right.

@@ -91,17 +91,21 @@ var undefined = undefinedT{}
 // ($eval) or that are this library's own inventions, so calling them fails
 // with T1006 as it would on AWS.
 var extensions = map[string]*function{
-	"partition":     {name: "partition", params: 2, call: partition},
-	"range":         {name: "range", params: 3, call: rangeFn},
-	"hash":          {name: "hash", params: 2, call: hashFn},
-	"random":        {name: "random", params: 1, call: random},
-	"uuid":          {name: "uuid", params: 0, call: uuidFn},
-	"parse":         {name: "parse", params: 1, call: parse},
-	"single":        {name: "single", params: 2, call: single},
-	"assert":        {name: "assert", params: 2, call: assert},
-	"error":         {name: "error", params: 1, call: errorFn},
-	"number":        {name: "number", params: 1, call: number, contextual: true},
-	"string":        {name: "string", params: 2, call: stringFn, contextual: true, optional: 1},
+	"partition": {name: "partition", params: 2, call: partition},
+	"range":     {name: "range", params: 3, call: rangeFn},
+	"hash":      {name: "hash", params: 2, call: hashFn},
+	"random":    {name: "random", params: 1, call: random},
+	"uuid":      {name: "uuid", params: 0, call: uuidFn},
+	"parse":     {name: "parse", params: 1, call: parse},
+	"single":    {name: "single", params: 2, call: single},
+	"assert":    {name: "assert", params: 2, call: assert},
+	"error":     {name: "error", params: 1, call: errorFn},
+	"number":    {name: "number", params: 1, call: number, contextual: true},
+	// $string's arity is 1 as in jsonata-js (prettify is a default
+	// parameter), so $map(a, $string) does not pass the index as prettify.
+	"string":        {name: "string", params: 1, call: stringFn, contextual: true},
+	"map":           {name: "map", params: 2, call: hof("map", false)},
+	"filter":        {name: "filter", params: 2, call: hof("filter", true)},
 	"sum":           {name: "sum", params: 1, call: aggregate("sum", false)},
 	"average":       {name: "average", params: 1, call: aggregate("average", true)},
 	"formatInteger": {name: "formatInteger", params: 2, call: formatInteger, contextual: true},
@@ -464,6 +468,62 @@ func single(args []reflect.Value) (any, error) {
 		return nil, fmt.Errorf("D3139: The $single() function expected exactly 1 matching result.  Instead it matched 0.")
 	}
 	return found, nil
+}
+
+// hof is $map(array, f) or $filter(array, f) returning a JSONata sequence,
+// as jsonata-js does: one result comes out as that result, none as
+// undefined. The library returns arrays. f gets (value, index, array) cut to
+// its arity.
+func hof(name string, filter bool) func([]reflect.Value) (any, error) {
+	return func(args []reflect.Value) (any, error) {
+		if err := argCount(name, args, 2, 2); err != nil {
+			return nil, err
+		}
+		v, ok, err := arg(args, 0)
+		if err != nil || !ok {
+			return undefined, err
+		}
+		a, isArr := v.([]any)
+		if !isArr {
+			a = []any{v}
+		}
+		f, isFn := jtypes.AsCallable(args[1])
+		if !isFn {
+			return nil, signatureErr(name, 2)
+		}
+		var out []any
+		for i, item := range a {
+			callArgs := []reflect.Value{reflect.ValueOf(jsonValue(item)), reflect.ValueOf(float64(i)), reflect.ValueOf(a)}
+			if n := f.ParamCount(); n < len(callArgs) {
+				callArgs = callArgs[:max(n, 1)]
+			}
+			r, err := f.Call(callArgs)
+			if err != nil {
+				return nil, err
+			}
+			if filter {
+				if truthy(r) {
+					out = append(out, item)
+				}
+				continue
+			}
+			if !r.IsValid() {
+				continue // undefined results are dropped
+			}
+			x, ok := normalise(r)
+			if !ok {
+				return nil, fmt.Errorf("T0410: Argument 2 of function %q does not match function signature", name)
+			}
+			out = append(out, x)
+		}
+		switch len(out) {
+		case 0:
+			return undefined, nil
+		case 1:
+			return out[0], nil
+		}
+		return out, nil
+	}
 }
 
 // truthy is JSONata's boolean cast, enough for test-function results.
