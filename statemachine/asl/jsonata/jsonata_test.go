@@ -399,3 +399,19 @@ func TestArithmeticEverywhere(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkEvalParallel(b *testing.B) {
+	bind := states(b, `{"a":{"b":[1,2,3]}}`, map[string]any{"x": 1.0})
+	for _, expr := range []string{`$states.input.a.b[1] + $x`, `$sum($states.input.a.b)`} {
+		b.Run(expr, func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := Eval(expr, nil, bind); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
