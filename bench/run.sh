@@ -62,8 +62,10 @@ ROWS=(
   "pillow_fast|$PY $SHARED/pillow_fast.py IN OUT PNGFLAG"
   "vips_gray|$BIN/vips_gray PNGFLAG1 IN OUT"
   "imgprep_convert|$BIN/imgprep convert --size 256x256 --format FMT -o OUT IN"
-  "fastgray_min512|$BIN/fastgray PNGFLAG1 -min 512 IN OUT"
+  # the decoder alone (bench/cmd/fastgray): fastjpeg at the smallest DCT scale
+  # keeping >= 256 (or 512) px per side, Lanczos-3 onto the exact image area
   "fastgray_min256|$BIN/fastgray PNGFLAG1 -min 256 IN OUT"
+  "fastgray_min512|$BIN/fastgray PNGFLAG1 -min 512 IN OUT"
 )
 cmdline() { # row-command in out png(0/1)
   local c=$1
