@@ -77,6 +77,9 @@ func runExec(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	m, err := asl.Parse(def)
+	if err == nil {
+		err = m.CheckType(*typ)
+	}
 	if err != nil {
 		var ves asl.ValidationErrors
 		if errors.As(err, &ves) {

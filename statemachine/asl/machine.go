@@ -733,3 +733,37 @@ func (p *parser) ruleList(v any, at, ql string) []*ChoiceRule {
 	}
 	return out
 }
+
+// CheckType reports what a machine of the given type (STANDARD or
+// EXPRESS) may not contain: AWS refuses Distributed Map in EXPRESS state
+// machines (their children may be Express, the parent may not).
+func (m *Machine) CheckType(typ string) error {
+	if typ != "EXPRESS" {
+		return nil
+	}
+	var errs ValidationErrors
+	var walk func(m *Machine, at string)
+	walk = func(m *Machine, at string) {
+		for name, st := range m.States {
+			sp := at + "/States/" + name
+			if st.Type == "Map" && st.Processor != nil {
+				key := "ItemProcessor"
+				if _, ok := st.raw[key]; !ok {
+					key = "Iterator"
+				}
+				if cfg, _ := procRaw(st.raw)["ProcessorConfig"].(map[string]any); cfg["Mode"] == "DISTRIBUTED" {
+					errs = append(errs, &ValidationError{Path: sp + "/" + key + "/ProcessorConfig/Mode", Message: "Distributed Map is not supported in EXPRESS state machines"})
+				}
+				walk(st.Processor, sp+"/"+key)
+			}
+			for i, b := range st.Branches {
+				walk(b, fmt.Sprintf("%s/Branches/%d", sp, i))
+			}
+		}
+	}
+	walk(m, "")
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}

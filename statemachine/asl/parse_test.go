@@ -87,3 +87,18 @@ func TestParseChecksExpressions(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckType(t *testing.T) {
+	m, err := asl.Parse([]byte(`{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"M","States":{"M":{"Type":"Map","End":true,
+	 "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"I","States":{"I":{"Type":"Succeed"}}}}}}]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.CheckType("STANDARD"); err != nil {
+		t.Errorf("STANDARD: got %v, want nil", err)
+	}
+	var ves asl.ValidationErrors
+	if err := m.CheckType("EXPRESS"); !errors.As(err, &ves) || ves[0].Path != "/States/P/Branches/0/States/M/ItemProcessor/ProcessorConfig/Mode" {
+		t.Errorf("EXPRESS: got %v, want an error at the Map's Mode", err)
+	}
+}
