@@ -9,10 +9,15 @@
 //
 // # API
 //
-//	m, err := asl.Parse(def)            // *ValidationError / ValidationErrors with paths like /States/Foo/Next
+//	m, err := asl.Parse(def)            // ValidationErrors, each with a path like /States/Foo/Next
+//	err = m.CheckType("EXPRESS")        // Distributed Map is STANDARD-only, as on AWS
 //	eng := &asl.Engine{Lambda: inv, S3: s3, Clock: nil /* real time */, Region: "us-east-1", Account: "123456789012"}
-//	res := eng.Execute(ctx, m, input, asl.ExecutionOptions{Name: "run-1", Type: "STANDARD", Listener: fn})
+//	res := eng.Execute(ctx, m, input, asl.ExecutionOptions{Name: "run-1", Type: "EXPRESS",
+//		Listener: func(asl.HistoryEvent) {...}, ChildExecution: func(mapRunARN string, child asl.Result) {...}})
 //	res.Status, res.Output, res.Error, res.Cause, res.History
+//
+// Package asltest has in-memory Lambdas, S3 and a manual Clock for tests
+// and for `imgprep exec`.
 //
 // Cancelling ctx aborts the execution (ABORTED); a top-level
 // TimeoutSeconds ends it TIMED_OUT. History events carry AWS's
