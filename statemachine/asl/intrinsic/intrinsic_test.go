@@ -235,6 +235,32 @@ func TestEvalErrors(t *testing.T) {
 	}
 }
 
+// TestInputLimits checks the 10,000-character limit the developer guide sets
+// for Base64Encode, Base64Decode and Hash, counted in characters, not bytes.
+func TestInputLimits(t *testing.T) {
+	long := strings.Repeat("a", 10000)
+	wide := strings.Repeat("é", 10000) // 20,000 bytes, 10,000 characters
+	tests := []struct {
+		expr  string
+		input string
+		ok    bool
+	}{
+		{`States.Base64Encode($.s)`, long, true},
+		{`States.Base64Encode($.s)`, wide, true},
+		{`States.Base64Encode($.s)`, long + "a", false},
+		{`States.Hash($.s, 'MD5')`, long, true},
+		{`States.Hash($.s, 'MD5')`, long + "a", false},
+		{`States.Base64Decode($.s)`, strings.Repeat("A", 10000), true},
+		{`States.Base64Decode($.s)`, strings.Repeat("A", 10004), false},
+	}
+	for _, tt := range tests {
+		_, err := Eval(tt.expr, func(string) (any, error) { return tt.input, nil })
+		if ok := err == nil; ok != tt.ok {
+			t.Errorf("Eval(%s) on %d characters: error %v, want success %v", tt.expr, len([]rune(tt.input)), err, tt.ok)
+		}
+	}
+}
+
 func TestResolveErrorIsRuntime(t *testing.T) {
 	missing := errors.New(`The JsonPath argument for the field '$.nope' could not be found in the input '{"other":1}'`)
 	resolve := func(path string) (any, error) {
