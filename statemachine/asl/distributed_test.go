@@ -165,3 +165,28 @@ func TestDistributedMapChildExecutions(t *testing.T) {
 		}
 	}
 }
+
+// One Machine serves many executions at once (the local stack runs every
+// upload through the same parsed definition).
+func TestConcurrentExecutionsShareAMachine(t *testing.T) {
+	eng, _ := distributedEngine()
+	m, err := asl.Parse([]byte(distributedMap(
+		`"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItemsPath":"$.max"},"Parameters":{"Bucket":"in","Key":"list.csv"}},`,
+		`"ItemBatcher":{"MaxItemsPerBatchPath":"$.batch"},"ItemSelector":{"k.$":"$$.Map.Item.Value.key"},`, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := eng.Execute(context.Background(), m, []byte(`{"max":3,"batch":2}`), asl.ExecutionOptions{})
+			want := `[{"Items":[{"k":"x"},{"k":"y"}]},{"Items":[{"k":"z"}]}]`
+			if res.Status != asl.StatusSucceeded || !jsonEqual(t, string(res.Output), want) {
+				t.Errorf("got %s %s, want %s", res.Status, res.Output, want)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -193,7 +193,13 @@ func (sc *stateRun) mapItems(eff any, states map[string]any) ([]any, *failure) {
 // fieldValue reads a Map number field from its literal, its JSONata
 // expression or its *Path variant. ok is false when the field is absent.
 func (sc *stateRun) fieldValue(name string, eff any, states map[string]any) (any, bool, *failure) {
-	raw := sc.st.raw
+	return sc.fieldValueIn(sc.st.raw, name, eff, states)
+}
+
+// fieldValueIn reads the field from raw, a part of the state's definition
+// (ItemBatcher, ReaderConfig). Definitions are shared by concurrent
+// executions, so they are only ever read.
+func (sc *stateRun) fieldValueIn(raw map[string]any, name string, eff any, states map[string]any) (any, bool, *failure) {
 	if p, ok := raw[name+"Path"].(string); ok && states == nil {
 		v, found, err := sc.resolve(p, eff)
 		if err != nil || !found {
@@ -233,7 +239,11 @@ func (sc *stateRun) intField(name string, eff any, states map[string]any) (int, 
 }
 
 func (sc *stateRun) numField(name string, eff any, states map[string]any) (float64, *failure) {
-	v, ok, f := sc.fieldValue(name, eff, states)
+	return sc.numFieldIn(sc.st.raw, name, eff, states)
+}
+
+func (sc *stateRun) numFieldIn(raw map[string]any, name string, eff any, states map[string]any) (float64, *failure) {
+	v, ok, f := sc.fieldValueIn(raw, name, eff, states)
 	if f != nil || !ok {
 		return 0, f
 	}
@@ -393,10 +403,7 @@ func (sc *stateRun) runChild(ctx context.Context, proc *Machine, in any, childTy
 // batch groups item inputs for an ItemBatcher.
 func (sc *stateRun) batch(b map[string]any, inputs []any, eff any, states map[string]any) ([]any, *failure) {
 	get := func(name string) (float64, *failure) {
-		saved := sc.st.raw
-		sc.st.raw = b
-		defer func() { sc.st.raw = saved }()
-		return sc.numField(name, eff, states)
+		return sc.numFieldIn(b, name, eff, states)
 	}
 	maxItems, f := get("MaxItemsPerBatch")
 	if f != nil {
@@ -472,10 +479,7 @@ func (sc *stateRun) readItems(reader map[string]any, eff any, states map[string]
 	}
 	cfg, _ := reader["ReaderConfig"].(map[string]any)
 	maxItems := 0
-	saved := sc.st.raw
-	sc.st.raw = cfg
-	mv, hasMax, f := sc.fieldValue("MaxItems", eff, states)
-	sc.st.raw = saved
+	mv, hasMax, f := sc.fieldValueIn(cfg, "MaxItems", eff, states)
 	if f != nil {
 		return nil, f
 	}
