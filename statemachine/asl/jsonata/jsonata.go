@@ -276,8 +276,3 @@ func normalise(v reflect.Value) (any, bool) {
 func isUndefined(v reflect.Value) bool {
 	return !v.IsValid()
 }
-
-// whole reports whether f is an integer value that fits an int64.
-func whole(f float64) bool {
-	return f == math.Trunc(f) && !math.IsInf(f, 0) && math.Abs(f) < 1<<53
-}
