@@ -36,9 +36,6 @@ type function struct {
 	// copied per evaluation (see bind) rather than shared.
 	contextual bool
 	context    reflect.Value
-	// optional is how many trailing parameters may be left out; the
-	// context item stands in only when a required one is missing.
-	optional int
 }
 
 func (f *function) Name() string    { return f.name }
@@ -61,7 +58,7 @@ func (f *function) bind() any {
 }
 
 func (f *function) Call(args []reflect.Value) (reflect.Value, error) {
-	if f.contextual && len(args) < f.params-f.optional && f.context.IsValid() {
+	if f.contextual && len(args) < f.params && f.context.IsValid() {
 		args = append([]reflect.Value{f.context}, args...)
 	}
 	v, err := f.call(args)
