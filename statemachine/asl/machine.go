@@ -381,6 +381,15 @@ func (p *parser) state(name string, o map[string]any, at, machineQL string) *Sta
 			p.errf(at+"/ItemProcessor", "is required and must be an object")
 		} else {
 			st.Processor = p.machine(proc, at+"/"+key, p.innerQL(proc, st.QueryLanguage, at+"/"+key), false)
+			p.mapConfig(o, proc, at, key)
+		}
+	case "Fail":
+		for _, f := range []string{"Error", "Cause"} {
+			if _, ok := o[f]; ok {
+				if _, ok := o[f+"Path"]; ok {
+					p.errf(at+"/"+f+"Path", "cannot be set together with %s", f)
+				}
+			}
 		}
 	case "Wait":
 		n := 0
@@ -433,6 +442,50 @@ func (p *parser) checkTimeouts(o map[string]any, at string) {
 	}
 	if vals[0] > 0 && vals[1] > 0 && vals[1] >= vals[0] {
 		p.errf(at+"/HeartbeatSeconds", "must be smaller than TimeoutSeconds")
+	}
+}
+
+// mapConfig checks the Map fields whose values are enumerations.
+func (p *parser) mapConfig(o, proc map[string]any, at, key string) {
+	cfg, _ := proc["ProcessorConfig"].(map[string]any)
+	mode, _ := cfg["Mode"].(string)
+	if v, ok := cfg["Mode"]; ok && v != "INLINE" && v != "DISTRIBUTED" {
+		p.errf(at+"/"+key+"/ProcessorConfig/Mode", "must be INLINE or DISTRIBUTED")
+	}
+	if v, ok := cfg["ExecutionType"]; ok && v != "STANDARD" && v != "EXPRESS" {
+		p.errf(at+"/"+key+"/ProcessorConfig/ExecutionType", "must be STANDARD or EXPRESS")
+	}
+	if mode != "DISTRIBUTED" {
+		for _, f := range []string{"ItemReader", "ItemBatcher", "ResultWriter"} {
+			if _, ok := o[f]; ok {
+				p.errf(at+"/"+f, "is only supported by a Distributed Map (ProcessorConfig Mode DISTRIBUTED)")
+			}
+		}
+		return
+	}
+	r, ok := o["ItemReader"].(map[string]any)
+	if !ok {
+		return
+	}
+	switch res, _ := r["Resource"].(string); res {
+	case s3ListObjectsV2:
+	case s3GetObject:
+		rc, _ := r["ReaderConfig"].(map[string]any)
+		switch it, _ := rc["InputType"].(string); it {
+		case "JSON", "JSONL":
+		case "CSV":
+			if loc, _ := rc["CSVHeaderLocation"].(string); loc == "GIVEN" {
+				if hs, ok := rc["CSVHeaders"].([]any); !ok || len(hs) == 0 {
+					p.errf(at+"/ItemReader/ReaderConfig/CSVHeaders", "is required when CSVHeaderLocation is GIVEN")
+				}
+			} else if loc != "FIRST_ROW" {
+				p.errf(at+"/ItemReader/ReaderConfig/CSVHeaderLocation", "must be FIRST_ROW or GIVEN")
+			}
+		default:
+			p.errf(at+"/ItemReader/ReaderConfig/InputType", "must be JSON, JSONL or CSV for s3:getObject (the local engine reads no MANIFEST or PARQUET)")
+		}
+	default:
+		p.errf(at+"/ItemReader/Resource", "must be %s or %s", s3ListObjectsV2, s3GetObject)
 	}
 }
 

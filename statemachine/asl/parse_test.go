@@ -32,6 +32,9 @@ func TestParseValidation(t *testing.T) {
 		{"heartbeat not below timeout", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:r","TimeoutSeconds":10,"HeartbeatSeconds":10,"End":true}}}`, "/States/A/HeartbeatSeconds"},
 		{"resource not an ARN", `{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Fn}","End":true}}}`, "/States/A/Resource"},
 		{"unreachable state", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Succeed"}}}`, "/States/B"},
+		{"Error with ErrorPath", `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E","ErrorPath":"$.e"}}}`, "/States/F/ErrorPath"},
+		{"ItemReader on an inline Map", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{},"ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Succeed"}}},"End":true}}}`, "/States/M/ItemReader"},
+		{"CSV GIVEN without headers", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"GIVEN"}},"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"I","States":{"I":{"Type":"Succeed"}}},"End":true}}}`, "/States/M/ItemReader/ReaderConfig/CSVHeaders"},
 		{"Wait with two durations", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Timestamp":"2024-01-01T00:00:00Z","End":true}}}`, "/States/W"},
 	}
 	for _, tc := range tests {
