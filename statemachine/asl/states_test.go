@@ -181,3 +181,31 @@ func TestFailingBranchStopsSiblings(t *testing.T) {
 		})
 	}
 }
+
+func TestExpressionErrors(t *testing.T) {
+	tests := []struct {
+		name, def, wantErr, causeHas string
+	}{
+		{"jsonata error names the field",
+			`{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{"x":"{% $nope(1) %}"},"End":true}}}`,
+			"States.QueryEvaluationError", "(entered at the event id #2). The JSONata expression '$nope(1)' specified for the field 'Output/x'"},
+		{"jsonata items of the wrong type",
+			`{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.n %}","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Succeed"}}},"End":true}}}`,
+			"States.QueryEvaluationError", "returned an unexpected result type. Expected 'array', but was 'number' for value: 3"},
+		{"intrinsic failure",
+			`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"x.$":"States.StringToJson($.s)"},"End":true}}}`,
+			"States.IntrinsicFailure", "(entered at the event id #2)"},
+		{"intrinsic failure is catchable in a Map",
+			`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","Parameters":{"x.$":"States.StringToJson($)"},"End":true}}},"Catch":[{"ErrorEquals":["States.IntrinsicFailure"],"Next":"F"}],"End":true},"F":{"Type":"Fail","Error":"Caught"}}}`,
+			"Caught", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := run(t, nil, tc.def, `{"n":3,"s":"{not json","xs":["{bad"]}`)
+			wantError(t, res, tc.wantErr)
+			if !strings.Contains(res.Cause, tc.causeHas) {
+				t.Errorf("cause: got %q, want it to contain %q", res.Cause, tc.causeHas)
+			}
+		})
+	}
+}
