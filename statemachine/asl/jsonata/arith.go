@@ -14,6 +14,8 @@ import (
 	"github.com/xiatechs/jsonata-go/jtypes"
 )
 
+// Tree rewrites: arithmetic, & and $ in object constructors.
+//
 // JSONata numbers are IEEE doubles, and AWS prints what they hold
 // (0.1 + 0.2 is 0.30000000000000004, 1/3 is 0.3333333333333333). The library
 // instead does + - * / % in decimal and rounds every result to 8 places, so
@@ -116,7 +118,88 @@ var (
 	nodeType    = reflect.TypeOf((*jparse.Node)(nil)).Elem()
 	numericType = reflect.TypeOf((*jparse.NumericOperatorNode)(nil))
 	concatType  = reflect.TypeOf((*jparse.StringConcatenationNode)(nil))
+	objectType  = reflect.TypeOf(jparse.ObjectNode{})
 )
+
+// In an object constructor JSONata evaluates each value with the items that
+// produced its key as context, and one item is that item itself: in
+// items.{"v": $} each $ is an item. The library always passes an array, so $
+// there is [item]. groupContext wraps each $ that refers to that context in
+// a call to groupItem, which unwraps a one-item array. Only $ at the value's
+// own level is wrapped: path steps after the first, predicates, nested
+// constructors, sorts and lambdas bind $ to something else.
+var groupItem = &function{name: "__asl_group_item", params: 1, call: func(args []reflect.Value) (any, error) {
+	if len(args) == 0 || !args[0].IsValid() {
+		return undefined, nil
+	}
+	v := jtypes.Resolve(args[0])
+	if v.Kind() == reflect.Slice && v.Len() == 1 {
+		e := v.Index(0)
+		if !e.CanInterface() {
+			return undefined, nil
+		}
+		return e.Interface(), nil
+	}
+	if !args[0].CanInterface() {
+		return undefined, nil
+	}
+	return args[0].Interface(), nil
+}}
+
+func (r *rewriter) groupContext(obj *jparse.ObjectNode) {
+	for i := range obj.Pairs {
+		r.topContext(&obj.Pairs[i][1])
+	}
+}
+
+func (r *rewriter) topContext(p *jparse.Node) {
+	switch n := (*p).(type) {
+	case *jparse.VariableNode:
+		if n.Name == "" {
+			*p = &jparse.FunctionCallNode{Func: &jparse.VariableNode{Name: groupItem.name}, Args: []jparse.Node{n}}
+			r.used[groupItem] = true
+		}
+	case *jparse.PathNode:
+		if len(n.Steps) > 0 {
+			r.topContext(&n.Steps[0])
+		}
+	case *jparse.PredicateNode:
+		r.topContext(&n.Expr)
+	case *jparse.FunctionCallNode:
+		for i := range n.Args {
+			r.topContext(&n.Args[i])
+		}
+	case *jparse.ComparisonOperatorNode:
+		r.topContext(&n.LHS)
+		r.topContext(&n.RHS)
+	case *jparse.BooleanOperatorNode:
+		r.topContext(&n.LHS)
+		r.topContext(&n.RHS)
+	case *jparse.FunctionApplicationNode:
+		r.topContext(&n.LHS)
+	case *jparse.RangeNode:
+		r.topContext(&n.LHS)
+		r.topContext(&n.RHS)
+	case *jparse.ConditionalNode:
+		r.topContext(&n.If)
+		r.topContext(&n.Then)
+		if n.Else != nil {
+			r.topContext(&n.Else)
+		}
+	case *jparse.ArrayNode:
+		for i := range n.Items {
+			r.topContext(&n.Items[i])
+		}
+	case *jparse.BlockNode:
+		for i := range n.Exprs {
+			r.topContext(&n.Exprs[i])
+		}
+	case *jparse.NegationNode:
+		r.topContext(&n.RHS)
+	case *jparse.AssignmentNode:
+		r.topContext(&n.Value)
+	}
+}
 
 // concat is the & operator. The library writes numbers in full
 // (0.30000000000000004) where JSONata casts with $string ("0.3").
@@ -191,6 +274,9 @@ func (r *rewriter) visit(v reflect.Value) {
 			r.visit(v.Elem())
 		}
 	case reflect.Struct:
+		if v.Type() == objectType && v.CanAddr() {
+			defer r.groupContext(v.Addr().Interface().(*jparse.ObjectNode))
+		}
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Field(i)
 			if !v.Type().Field(i).IsExported() {

@@ -30,6 +30,10 @@
 //     $string and the & operator write numbers with 15 significant digits,
 //     like jsonata-js (& is rewritten the same way).
 //     1/0 gives "Infinity", which is what AWS writes (floci-io/floci #2737).
+//   - $ in an object constructor's values is the item that produced the key,
+//     not a one-item array: [1,2].{"v": $} is [{"v":1},{"v":2}] as in
+//     JSONata (the library gives [{"v":[1]},{"v":[2]}]); done by the same
+//     tree rewrite.
 //   - $number reads 0x/0o/0b strings, and $encodeUrl, $encodeUrlComponent,
 //     $decodeUrl, $decodeUrlComponent follow JavaScript's encodeURI family
 //     ("a b" is "a%20b", "+" decodes to "+"); the library used Go's query
@@ -54,9 +58,6 @@
 //   - Singleton sequences from the library's functions other than $map and
 //     $filter (which this package replaces): where jsonata-js returns a
 //     sequence of one value, some return a one-item array.
-//   - $ inside an object constructor applied to scalar items gives one-item
-//     arrays: [1,2].{"v": $} is [{"v":[1]},{"v":[2]}], JSONata gives
-//     [{"v":1},{"v":2}]. Field paths (items.{"id": id}) are right.
 //   - Object key order: inputs are map[string]any, so $keys, $each, $spread
 //     and serialised objects do not keep the input's key order.
 //   - AWS's evaluation limits (nesting depth 100, about 7 MB per value),

@@ -9,10 +9,10 @@ import (
 
 func ExampleEval() {
 	bindings := map[string]any{
-		"states":  map[string]any{"input": map[string]any{"sizes": []any{map[string]any{"w": 640.0}, map[string]any{"w": 1280.0}}}},
+		"states":  map[string]any{"input": map[string]any{"sizes": []any{640.0, 1280.0}}},
 		"quality": 80.0,
 	}
-	v, _ := jsonata.Eval(`$states.input.sizes.{"width": w, "quality": $quality}`, nil, bindings)
+	v, _ := jsonata.Eval(`$states.input.sizes.{"width": $, "quality": $quality}`, nil, bindings)
 	fmt.Println(v)
 
 	_, err := jsonata.Eval(`$states.input.missing`, nil, bindings)

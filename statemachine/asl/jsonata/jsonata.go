@@ -95,7 +95,7 @@ func lookup(expr string) *compiled {
 		c.err = translate(err)
 	} else {
 		c.expr = e
-		if strings.ContainsAny(expr, "+-*/%&") {
+		if strings.ContainsAny(expr, "+-*/%&{") {
 			if used, ok := useIEEEArithmetic(e); !ok {
 				// Half rewritten: start again and keep the library's arithmetic.
 				c.expr, _ = jsonatago.Compile(expr)

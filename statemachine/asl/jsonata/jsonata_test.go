@@ -119,6 +119,14 @@ func TestEval(t *testing.T) {
 		{"concatenation casts like $string", `'v' & (0.1 + 0.2) & [1, 'a'] & $states.input.missing & true`, `{}`, `"v0.3[1,\"a\"]true"`},
 		{"concatenation of an object", `'o=' & {"k": 1}`, `{}`, `"o={\"k\":1}"`},
 
+		// $ in object constructors, as JSONata binds it.
+		{"$ per item", `$states.input.arr.{"v": $}`, `{"arr":[1,2]}`, `[{"v":1},{"v":2}]`},
+		{"$ in an expression per item", `$states.input.arr.{"v": $ * 2, "s": $string($)}`, `{"arr":[1,2]}`, `[{"s":"1","v":2},{"s":"2","v":4}]`},
+		{"$ of a group of several", `$states.input.items{c: $count($)}`, `{"items":[{"c":"a"},{"c":"a"},{"c":"b"}]}`, `{"a":2,"b":1}`},
+		{"group aggregate", `$states.input.items{c: $sum(p)}`, `{"items":[{"c":"a","p":1},{"c":"a","p":2},{"c":"b","p":3}]}`, `{"a":3,"b":3}`},
+		{"$ of array items", `$states.input.nested.{"v": $}`, `{"nested":[[1,2],[3]]}`, `[{"v":[1,2]},{"v":3}]`},
+		{"$ as a path start", `$states.input.items.{"p": $.p}`, `{"items":[{"p":1},{"p":2}]}`, `[{"p":1},{"p":2}]`},
+
 		// Library gaps filled here.
 		// $formatInteger/$parseInteger examples from the JSONata documentation.
 		{"format words", `$formatInteger(2789, 'w')`, `{}`, `"two thousand, seven hundred and eighty-nine"`},
