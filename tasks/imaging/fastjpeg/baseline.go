@@ -30,39 +30,46 @@ func (d *decoder) decodeBlock(dcT, acT *huffTable, pred *int32, q *[64]int32, st
 		br.fill()
 		acc, n = br.acc, br.n
 	}
-	var s uint
-	if e := dcT.lut[acc>>(64-lutBits)]; e != 0 {
-		l := uint(e >> 8)
-		s = uint(e & 0xFF)
+	if f := dcT.fast[acc>>(64-lutBits)]; f&0x80 == 0 {
+		// Small difference: code and magnitude in one entry.
+		l := uint(f & 0x1F)
 		acc <<= l
 		n -= l
+		*pred += f >> 16
 	} else {
-		sym, l := dcT.slow(acc)
-		if l == 0 {
-			d.err = errBadCode
-			l = 16
+		var s uint
+		if l := uint(f & 0x1F); l != 0 {
+			s = uint(f>>8) & 0xFF
+			acc <<= l
+			n -= l
+		} else {
+			sym, l := dcT.slow(acc)
+			if l == 0 {
+				d.err = errBadCode
+				l = 16
+			}
+			s = uint(sym)
+			acc <<= l
+			n -= l
 		}
-		s = uint(sym)
-		acc <<= l
-		n -= l
-	}
-	if s != 0 {
-		if s > 15 {
-			d.err = FormatError("corrupt scan data: DC magnitude too large")
-			s = 15
+		if s != 0 {
+			if s > 15 {
+				d.err = FormatError("corrupt scan data: DC magnitude too large")
+				s = 15
+			}
+			if n < 32 {
+				br.acc, br.n = acc, n
+				br.fill()
+				acc, n = br.acc, br.n
+			}
+			v := int32(acc >> (64 - s))
+			acc <<= s
+			n -= s
+			if v < 1<<(s-1) {
+				v -= 1<<s - 1
+			}
+			*pred += v
 		}
-		if n < 32 {
-			br.acc, br.n = acc, n
-			br.fill()
-			acc, n = br.acc, br.n
-		}
-		v := int32(acc >> (64 - s))
-		acc <<= s
-		n -= s
-		if v < 1<<(s-1) {
-			v -= 1<<s - 1
-		}
-		*pred += v
 	}
 	blk := &d.blk
 	blk[0] = *pred * q[0]
@@ -73,10 +80,10 @@ func (d *decoder) decodeBlock(dcT, acT *huffTable, pred *int32, q *[64]int32, st
 			br.fill()
 			acc, n = br.acc, br.n
 		}
-		idx := acc >> (64 - lutBits)
-		if f := acT.fastAC[idx]; f != 0 {
+		f := acT.fast[acc>>(64-lutBits)]
+		if f&0x80 == 0 {
 			k += int(f>>8) & 15
-			l := uint(f & 0xFF)
+			l := uint(f & 0x1F)
 			acc <<= l
 			n -= l
 			if k > 63 {
@@ -84,16 +91,15 @@ func (d *decoder) decodeBlock(dcT, acT *huffTable, pred *int32, q *[64]int32, st
 				break
 			}
 			if store {
-				blk[unzig[k]] = (f >> 16) * q[k]
+				blk[unzig[k]&63] = (f >> 16) * q[k&63]
 				last = k
 			}
 			k++
 			continue
 		}
 		var rs uint
-		if e := acT.lut[idx]; e != 0 {
-			l := uint(e >> 8)
-			rs = uint(e & 0xFF)
+		if l := uint(f & 0x1F); l != 0 {
+			rs = uint(f>>8) & 0xFF
 			acc <<= l
 			n -= l
 		} else {
@@ -126,7 +132,7 @@ func (d *decoder) decodeBlock(dcT, acT *huffTable, pred *int32, q *[64]int32, st
 			v -= 1<<s - 1
 		}
 		if store {
-			blk[unzig[k]] = v * q[k]
+			blk[unzig[k]&63] = v * q[k&63]
 			last = k
 		}
 		k++

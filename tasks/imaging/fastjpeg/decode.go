@@ -347,9 +347,7 @@ func (d *decoder) parseDHT(seg []byte) error {
 		if err := t.build(&counts, seg[17:17+total]); err != nil {
 			return err
 		}
-		if tc == 1 {
-			t.buildFastAC()
-		}
+		t.buildFast(tc == 1)
 		seg = seg[17+total:]
 	}
 	return nil

@@ -12,10 +12,12 @@ type huffTable struct {
 	// lut maps the next lutBits bits to length<<8 | symbol; 0 means the code
 	// is longer than lutBits (or not assigned).
 	lut [1 << lutBits]uint16
-	// fastAC maps the next lutBits bits, for an AC table, to a whole
-	// coefficient when its code and magnitude bits both fit: value<<16 |
-	// run<<8 | bits used. 0 means use lut.
-	fastAC [1 << lutBits]int32
+	// fast maps the next lutBits bits to what the sequential decoder needs
+	// with one load: a whole coefficient when its code and magnitude bits
+	// both fit (value<<16 | run<<8 | bits used, bit 7 clear), else the
+	// symbol (symbol<<8 | 0x80 | code length), or 0x80 alone for a code
+	// longer than lutBits.
+	fast [1 << lutBits]int32
 	// maxcode[l] is the largest code of length l, or -1; valoff[l] turns a
 	// code of length l into an index of symbols.
 	maxcode [17]int32
@@ -64,20 +66,26 @@ func (t *huffTable) build(counts *[16]uint8, symbols []uint8) error {
 	return nil
 }
 
-// buildFastAC fills fastAC for a table used for AC coefficients.
-func (t *huffTable) buildFastAC() {
+// buildFast fills fast; a DC table's symbol is a magnitude with no run,
+// which the same layout expresses with run 0.
+func (t *huffTable) buildFast(isAC bool) {
 	for i, e := range t.lut {
 		if e == 0 {
+			t.fast[i] = 0x80
 			continue
 		}
 		l := uint(e >> 8)
-		rs := uint8(e)
-		run, s := uint(rs>>4), uint(rs&15)
-		if s == 0 || l+s > lutBits {
+		sym := uint8(e)
+		run, s := uint(sym>>4), uint(sym&15)
+		if !isAC {
+			run, s = 0, uint(sym)
+		}
+		if s == 0 || s > 15 || l+s > lutBits {
+			t.fast[i] = int32(sym)<<8 | 0x80 | int32(l)
 			continue
 		}
 		bits := int32(i>>(lutBits-l-s)) & (1<<s - 1)
-		t.fastAC[i] = extend(bits, s)<<16 | int32(run)<<8 | int32(l+s)
+		t.fast[i] = extend(bits, s)<<16 | int32(run)<<8 | int32(l+s)
 	}
 }
 
@@ -189,6 +197,16 @@ func (b *bitReader) bits(s uint) int32 {
 	v := int32(b.acc >> (64 - s))
 	b.acc <<= s
 	b.n -= s
+	return v
+}
+
+func (b *bitReader) bit() int32 {
+	if b.n < 32 {
+		b.fill()
+	}
+	v := int32(b.acc >> 63)
+	b.acc <<= 1
+	b.n--
 	return v
 }
 

@@ -1,5 +1,7 @@
 package fastjpeg
 
+import "math/bits"
+
 // keepIndex[keep][k] is where zig-zag coefficient k is stored in a block that
 // keeps only its keep x keep lowest frequencies, or -1 when it is not kept.
 var keepIndex [9][64]int8
@@ -144,31 +146,46 @@ func (d *decoder) acFirst(t *huffTable, sc *scanHeader, nz *uint64, coef []int16
 	}
 }
 
+// band returns the bits k..se of a zig-zag mask.
+func band(k, se int) uint64 {
+	if k > se {
+		return 0
+	}
+	return (^uint64(0) >> uint(63-se)) & (^uint64(0) << uint(k))
+}
+
 // acRefine decodes a successive-approximation pass (T.81 G.1.2.3): one more
 // bit for each coefficient already non-zero, and new coefficients of +-1<<al
-// placed after runs of zero-history ones.
+// placed after runs of zero-history ones. The non-zero map lets it jump
+// between non-zero coefficients instead of visiting every index: most of a
+// refinement scan is end-of-band runs over blocks with few non-zero terms.
 func (d *decoder) acRefine(t *huffTable, sc *scanHeader, nz *uint64, coef []int16, keep int) {
 	br := &d.br
 	p1 := int16(1) << sc.al
-	refine := func(k int) {
-		if br.bits(1) == 0 || coef == nil {
-			return
-		}
-		p := keepIndex[keep][k&63]
-		if p < 0 || int(p) >= len(coef) {
-			return
-		}
-		if cv := coef[p]; cv&p1 == 0 {
-			if cv >= 0 {
-				coef[p] = cv + p1
-			} else {
-				coef[p] = cv - p1
+	// refine reads the correction bits of the non-zero coefficients in mask.
+	refine := func(mask uint64) {
+		for mask != 0 {
+			k := bits.TrailingZeros64(mask)
+			mask &= mask - 1
+			if br.bit() == 0 || coef == nil {
+				continue
+			}
+			p := keepIndex[keep][k]
+			if p < 0 || int(p) >= len(coef) {
+				continue
+			}
+			if cv := coef[p]; cv&p1 == 0 {
+				if cv >= 0 {
+					coef[p] = cv + p1
+				} else {
+					coef[p] = cv - p1
+				}
 			}
 		}
 	}
-	k := sc.ss
+	k, se := sc.ss, sc.se
 	if d.eobrun == 0 {
-		for ; k <= sc.se; k++ {
+		for k <= se {
 			rs, ok := br.decode(t)
 			if !ok {
 				d.err = errBadCode
@@ -182,41 +199,39 @@ func (d *decoder) acRefine(t *huffTable, sc *scanHeader, nz *uint64, coef []int1
 					return
 				}
 				val = p1
-				if br.bits(1) == 0 {
+				if br.bit() == 0 {
 					val = -p1
 				}
 			} else if r != 15 {
 				d.eobrun = 1<<r + int(br.bits(uint(r)))
 				break
 			}
-			// Skip r zero-history coefficients, refining the non-zero ones
-			// passed on the way; the new value goes to the next zero one.
-			for ; k <= sc.se; k++ {
-				if *nz&(1<<k) != 0 {
-					refine(k)
-					continue
-				}
-				if r == 0 {
-					break
-				}
-				r--
+			// The target is the (r+1)-th zero-history coefficient from k
+			// (ZRL: the 16th, skipped); the non-zero ones before it are
+			// refined on the way.
+			zeros := ^*nz & band(k, se)
+			for ; r > 0 && zeros != 0; r-- {
+				zeros &= zeros - 1
 			}
-			if val != 0 && k <= sc.se {
-				*nz |= 1 << k
+			pos := se + 1
+			if zeros != 0 {
+				pos = bits.TrailingZeros64(zeros)
+			}
+			refine(*nz & band(k, pos-1))
+			k = pos
+			if val != 0 && k <= se {
+				*nz |= 1 << uint(k)
 				if coef != nil {
 					if p := keepIndex[keep][k]; p >= 0 && int(p) < len(coef) {
 						coef[p] = val
 					}
 				}
 			}
+			k++
 		}
 	}
 	if d.eobrun > 0 {
-		for ; k <= sc.se; k++ {
-			if *nz&(1<<k) != 0 {
-				refine(k)
-			}
-		}
+		refine(*nz & band(k, se))
 		d.eobrun--
 	}
 }
