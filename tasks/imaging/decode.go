@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
-	"image/jpeg"
 	"image/png"
 	"io"
 
@@ -45,25 +44,27 @@ func DecodeGray(r io.ReaderAt, size int64, opt *DecodeOptions) (img *image.Gray,
 			img, err = nil, corrupt(info.Format, fmt.Errorf("decoder panic: %v", p))
 		}
 	}()
-	g, err := decodeGray(io.NewSectionReader(r, 0, size), info, opt)
+	g, scale, err := decodeGray(io.NewSectionReader(r, 0, size), info, opt)
 	if err != nil {
 		return nil, info, classify(info.Format, err)
 	}
-	if g.Rect.Dx() != info.Width || g.Rect.Dy() != info.Height {
-		return nil, info, corrupt(info.Format, fmt.Errorf("decoded %dx%d, header says %dx%d",
-			g.Rect.Dx(), g.Rect.Dy(), info.Width, info.Height))
+	if w, h := ceilDiv(info.Width, scale), ceilDiv(info.Height, scale); g.Rect.Dx() != w || g.Rect.Dy() != h {
+		return nil, info, corrupt(info.Format, fmt.Errorf("decoded %dx%d, header says %dx%d (scale 1/%d)",
+			g.Rect.Dx(), g.Rect.Dy(), info.Width, info.Height, scale))
 	}
 	return Orient(g, info.Orientation), info, nil
 }
 
-func decodeGray(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gray, error) {
+// decodeGray returns the stored-orientation gray image and the factor it
+// was shrunk by on load (1 except for JPEG with a target).
+func decodeGray(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gray, int, error) {
 	var (
 		m   image.Image
 		err error
 	)
 	switch info.Format {
 	case JPEG:
-		m, err = jpeg.Decode(bufio.NewReader(sr))
+		return decodeJPEG(sr, info, opt)
 	case PNG:
 		m, err = png.Decode(bufio.NewReader(sr))
 	case GIF:
@@ -75,7 +76,7 @@ func decodeGray(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gra
 		m = p
 	case WebP:
 		if info.Frames > 1 {
-			return nil, &UnsupportedFormatError{Format: WebP, Reason: "animated WebP is not decoded"}
+			return nil, 1, &UnsupportedFormatError{Format: WebP, Reason: "animated WebP is not decoded"}
 		}
 		m, err = webp.Decode(bufio.NewReader(sr))
 	case BMP:
@@ -83,12 +84,12 @@ func decodeGray(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gra
 	case TIFF:
 		m, err = tiff.Decode(sr)
 	default:
-		return nil, &UnsupportedFormatError{Format: info.Format}
+		return nil, 1, &UnsupportedFormatError{Format: info.Format}
 	}
 	if err != nil {
-		return nil, err
+		return nil, 1, err
 	}
-	return toGray(m, info.Format == WebP), nil
+	return toGray(m, info.Format == WebP), 1, nil
 }
 
 // decodeGIFFirst decodes frame 1 and places it on the logical screen, as

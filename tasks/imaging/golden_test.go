@@ -40,7 +40,7 @@ var tolerances = map[Format]tolerance{
 	GIF:  {math.Inf(1), 0},
 	BMP:  {math.Inf(1), 0},
 	TIFF: {math.Inf(1), 0},
-	JPEG: {40, 1.0},
+	JPEG: {50, 0.5},
 	WebP: {55, 0.2},
 }
 

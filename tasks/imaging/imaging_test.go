@@ -637,3 +637,28 @@ func TestGIFTransparentIndex(t *testing.T) {
 		t.Errorf("got %v, want %v (Pillow)", g.Pix, want)
 	}
 }
+
+func TestJPEGScale(t *testing.T) {
+	tests := []struct {
+		w, h, o, tw, th int
+		want            int
+	}{
+		{1200, 800, 1, 256, 256, 1},  // 600x400 at 1/2 is under 512 high
+		{1500, 997, 1, 256, 256, 1},  // 750x499 at 1/2: too short
+		{2040, 1536, 1, 256, 256, 2}, // 1020x768
+		{4272, 2848, 1, 256, 256, 4}, // 1068x712
+		{6000, 4000, 1, 256, 256, 4}, // 1500x1000; 1/8 gives 750x500
+		{6000, 4000, 1, 100, 100, 8},
+		{4000, 1000, 6, 256, 256, 1}, // shown 1000x4000: width binds
+		{4000, 1000, 6, 100, 256, 4}, // 250x1000 at 1/4
+		{4000, 2000, 6, 250, 500, 4}, // shown 2000x4000 -> 500x1000 at 1/4: exactly 2x
+		{6000, 4000, 1, 0, 0, 1},     // no target: full resolution
+		{100, 100, 1, 256, 256, 1},   // upscaling
+	}
+	for _, tt := range tests {
+		got := jpegScale(Info{Width: tt.w, Height: tt.h, Orientation: tt.o}, tt.tw, tt.th)
+		if got != tt.want {
+			t.Errorf("jpegScale(%dx%d orientation %d, target %dx%d) = %d, want %d", tt.w, tt.h, tt.o, tt.tw, tt.th, got, tt.want)
+		}
+	}
+}
