@@ -53,8 +53,10 @@
 //
 // What the library still lacks, and this package does not provide:
 //
-//   - JSONata 2.x syntax: the parent operator %, and the @ (context) and #
-//     (positional) variable bindings fail to parse or evaluate to nothing.
+//   - JSONata 2.x syntax: the parent operator % is a syntax error (S0211),
+//     and the @ (context) and # (positional) variable bindings fail with a
+//     cause saying they are not supported (the library would read items#$i
+//     as a field name and answer undefined).
 //   - Singleton sequences from the library's functions other than $map and
 //     $filter (which this package replaces): where jsonata-js returns a
 //     sequence of one value, some return a one-item array.

@@ -91,7 +91,10 @@ func lookup(expr string) *compiled {
 		c.names[m[1]] = true
 	}
 	e, err := jsonatago.Compile(expr)
-	if err != nil {
+	if op := unsupportedBinding(expr); op != "" {
+		c.err = &Error{Name: ErrorName, Cause: "threw an error during evaluation: the " + op +
+			" variable binding of JSONata 2.x is not supported by this evaluator"}
+	} else if err != nil {
 		c.err = translate(err)
 	} else {
 		c.expr = e
@@ -110,6 +113,33 @@ func lookup(expr string) *compiled {
 		}
 	}
 	return c
+}
+
+// unsupportedBinding finds JSONata 2.x's positional (#$i) and context (@$v)
+// bindings outside string literals and quoted names. The library reads
+// "items#$i" as one field name and answers undefined, so an expression using
+// them would quietly go wrong; failing says why instead.
+func unsupportedBinding(expr string) string {
+	var quote byte
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case (c == '#' || c == '@') && i+1 < len(expr) && expr[i+1] == '$':
+			if c == '#' {
+				return "positional (#)"
+			}
+			return "context (@)"
+		}
+	}
+	return ""
 }
 
 // Compile checks an expression's syntax, for validating a definition before

@@ -65,6 +65,7 @@ func TestEval(t *testing.T) {
 		{"filter", `$states.input.a[$ > 1]`, `{"a":[1,2,3]}`, `[2,3]`},
 		{"block", `($x := 2; $x * $x)`, `{}`, `4`},
 		{"conditional", `$states.input.n > 1 ? 'big' : 'small'`, `{"n":5}`, `"big"`},
+		{"hash sign inside a string", `'#$x' & "@$y"`, `{}`, `"#$x@$y"`},
 		{"string functions", `$uppercase($substring('hello', 1, 3))`, `{}`, `"ELL"`},
 		{"base64", `$base64encode('Data to encode')`, `{}`, `"RGF0YSB0byBlbmNvZGU="`},
 
@@ -214,6 +215,8 @@ func TestEvalErrors(t *testing.T) {
 		{`$string(1/0)`, `{}`, "threw an error during evaluation. D3001: Attempting to invoke string function on Infinity or NaN", nil},
 		{`$states.input.a + 1`, `{"a":[1,2]}`, "threw an error during evaluation. T2001: The left side of the + operator must evaluate to a number", nil},
 		{`$average([])`, `{}`, "returned nothing (undefined).", ErrUndefined},
+		{`$states.input.items#$i.{"i": $i}`, `{}`, "threw an error during evaluation: the positional (#) variable binding of JSONata 2.x is not supported by this evaluator", nil},
+		{`$states.input.a@$v.b`, `{}`, "threw an error during evaluation: the context (@) variable binding of JSONata 2.x is not supported by this evaluator", nil},
 		{`1 +`, `{}`, "threw an error during evaluation. S0207: Unexpected end of expression", nil},
 		{`'abc`, `{}`, "threw an error during evaluation. S0101: String literal must be terminated by a matching quote", nil},
 	}
