@@ -140,6 +140,10 @@ func TestColourMatchesPillow(t *testing.T) {
 		{"seeding_cmyk.jpg", ColorCMYK, 1},
 		{"fig_ycck.jpg", ColorYCCK, 2},
 		{"flower_cmyk_420.jpg", ColorCMYK, 16}, // M, Y, K subsampled: nearest vs fancy upsampling
+		// Y subsampled (1x1 with Cb at 2x2): nearest-neighbour Y against
+		// libjpeg's smoothing, and Pillow's L is not Y: loose, but it fails
+		// on any misplaced block.
+		{"seeding_cb22.jpg", ColorYCbCr, 60},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -176,6 +180,7 @@ func TestProgressiveEqualsBaseline(t *testing.T) {
 		{"testdata/seeding_420.jpg", "testdata/seeding_420_progressive.jpg"},
 		{"testdata/seeding_420.jpg", "testdata/seeding_420_progressive_rst.jpg"},
 		{"testdata/seeding_444.jpg", "testdata/seeding_444_progressive.jpg"},
+		{"testdata/seeding_420.jpg", "testdata/seeding_420_3scans.jpg"}, // baseline, one scan per component
 		{"testdata/seeding_gray.jpg", "testdata/seeding_gray_progressive.jpg"},
 		{filepath.Join(corpusDir, "photo_1500x997_life.jpg"), filepath.Join(corpusDir, "progressive_1500x997_life.jpg")},
 	}
@@ -186,8 +191,8 @@ func TestProgressiveEqualsBaseline(t *testing.T) {
 		}
 		base, prog := readFile(t, p[0]), readFile(t, p[1])
 		cfg, _ := DecodeConfig(prog)
-		if !cfg.Progressive {
-			t.Errorf("%s: got Progressive false, want true", p[1])
+		if want := strings.Contains(p[1], "progressive"); cfg.Progressive != want {
+			t.Errorf("%s: got Progressive %v, want %v", p[1], cfg.Progressive, want)
 		}
 		for _, s := range []int{1, 2, 4, 8} {
 			a, err := DecodeGray(base, s)
@@ -374,6 +379,24 @@ func TestCorruptScan(t *testing.T) {
 		if _, err := DecodeGray(bad, 1); err == nil {
 			t.Errorf("%s: got no error, want one", c.name)
 		}
+	}
+}
+
+// TestRestartMarkerOrder: RSTn must count 0..7 in order; a wrong number is
+// corruption (libjpeg would resynchronise and fill with gray).
+func TestRestartMarkerOrder(t *testing.T) {
+	data := readFile(t, "testdata/seeding_420_rst3.jpg")
+	i := bytes.Index(data, []byte{0xFF, 0xD0})
+	if i < 0 {
+		t.Fatal("no RST0 marker in the test file")
+	}
+	if _, err := DecodeGray(data, 1); err != nil {
+		t.Fatalf("unmodified file: %v", err)
+	}
+	bad := bytes.Clone(data)
+	bad[i+1] = 0xD1
+	if _, err := DecodeGray(bad, 1); err == nil {
+		t.Errorf("RST1 in place of RST0: got no error, want one")
 	}
 }
 
