@@ -214,11 +214,22 @@ func resampleH(src *image.Gray, c *coeffs, rowLo, rowHi int) *image.Gray {
 		for xx := range out {
 			k := c.k[xx*c.ksize : xx*c.ksize+c.n[xx]]
 			in := row[c.start[xx] : c.start[xx]+len(k)]
-			ss := int32(1 << (precisionBits - 1))
-			for i, w := range k {
-				ss += int32(in[i]) * w
+			// Four independent sums let the CPU overlap the multiplies;
+			// integer addition is associative, so the result is unchanged.
+			s0, s1, s2, s3 := int32(1<<(precisionBits-1)), int32(0), int32(0), int32(0)
+			i := 0
+			for ; i+4 <= len(k); i += 4 {
+				kk := k[i : i+4 : i+4]
+				ii := in[i : i+4 : i+4]
+				s0 += int32(ii[0]) * kk[0]
+				s1 += int32(ii[1]) * kk[1]
+				s2 += int32(ii[2]) * kk[2]
+				s3 += int32(ii[3]) * kk[3]
 			}
-			out[xx] = clip8(ss)
+			for ; i < len(k); i++ {
+				s0 += int32(in[i]) * k[i]
+			}
+			out[xx] = clip8(s0 + s1 + s2 + s3)
 		}
 	}
 	return dst
