@@ -71,8 +71,9 @@
 // expression, at most 10,000) and each evaluation binds its variables on a
 // shallow copy of the cached Expr. The library mutates its shared built-in
 // function objects on every call (SetName, SetContext), so evaluations whose
-// text contains "(" or "~" (every call and function application does) hold one
-// package mutex; plain paths and operators run in parallel.
+// text names one of the library's functions ($uppercase, $count, ...) hold
+// one package mutex; paths, operators and the functions of this package
+// (which are stateless or copied per evaluation) run in parallel.
 //
 // This package must not import the ASL engine (statemachine/asl) or the
 // intrinsic package; the engine imports it.

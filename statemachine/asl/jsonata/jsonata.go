@@ -55,7 +55,9 @@ func (e *Error) FieldCause(expr, field string) string {
 // compiled is one cached expression. lock is set when evaluating it may call
 // one of the library's built-in functions: those are shared objects whose
 // name and context the library rewrites on every call (callable.go SetName,
-// SetContext), which races when two goroutines call them at once.
+// SetContext), which races when two goroutines call them at once. A built-in
+// can only be reached by writing its $name (no binding holds a function), so
+// the names in the text decide.
 type compiled struct {
 	expr *jsonatago.Expr
 	err  error
@@ -69,6 +71,22 @@ type compiled struct {
 }
 
 var nameRef = regexp.MustCompile(`\$([\p{L}\p{N}_]+)`)
+
+// libraryFunctions are the functions jsonata-go v1.8.8 defines (env.go
+// baseEnv, plus $now and $millis from jsonata.go timeCallables).
+var libraryFunctions = map[string]bool{}
+
+func init() {
+	for _, name := range strings.Fields(`abs accumulatingSlice append average base64decode base64encode
+		boolean ceil contains count dateTimeDim dateTimeDimLite decodeUrl decodeUrlComponent distinct
+		each encodeUrl encodeUrlComponent error eval exists filter floor formatBase formatNumber
+		fromMillis hash256 hashmd5 join keys length lookup lowercase map match max merge min not
+		number objectsToDocument objmerge oneToManyJoin pad power random reduce renameKeys replace
+		reverse round shuffle sift single sjoin sort split spread sqrt string substring substringAfter
+		substringBefore sum timeSince toMillis trim type unescape uppercase zip now millis`) {
+		libraryFunctions[name] = true
+	}
+}
 
 var (
 	cache     sync.Map // trimmed expression -> *compiled
@@ -86,9 +104,13 @@ func lookup(expr string) *compiled {
 	if c, ok := cache.Load(expr); ok {
 		return c.(*compiled)
 	}
-	c := &compiled{lock: strings.ContainsAny(expr, "(~"), names: map[string]bool{}}
+	c := &compiled{names: map[string]bool{}}
 	for _, m := range nameRef.FindAllStringSubmatch(expr, -1) {
-		c.names[m[1]] = true
+		name := m[1]
+		c.names[name] = true
+		if libraryFunctions[name] && extensions[name] == nil && !unbound[name] {
+			c.lock = true
+		}
 	}
 	e, err := jsonatago.Compile(expr)
 	if op := unsupportedBinding(expr); op != "" {

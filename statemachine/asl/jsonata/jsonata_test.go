@@ -303,7 +303,9 @@ func TestConcurrent(t *testing.T) {
 		{`$sum([$states.input.n, 1])`, `%d`},
 		{`$states.input.s.$uppercase()`, `"S%d"`},
 		{`$string($states.input.n).$number()`, `%d`},
-		// No "(": these run without the package lock.
+		// These name none of the library's functions, so they run without the lock.
+		{`$map([$states.input.n], function($v){$v & ""})`, `"%d"`},
+		{`$partition([$states.input.n], 1)[0][0]`, `%d`},
 		{`{"v": [$states.input.n][0]}.v`, `%d`},
 		{`$states.input.n > 0 ? $states.input.n : 0`, `%d`},
 		{`$states.input.s & ""`, `"s%d"`},
@@ -424,5 +426,26 @@ func BenchmarkEvalParallel(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+func TestLockOnlyForLibraryFunctions(t *testing.T) {
+	tests := []struct {
+		expr string
+		lock bool
+	}{
+		{`$uppercase('a')`, true},
+		{`$states.input.s ~> $lowercase`, true},
+		{`$now()`, true},
+		{`$sum([1, 2]) + $count([1])`, true},
+		{`$sum([1, 2])`, false},
+		{`$map([1], function($v){$v * 2})`, false},
+		{`$states.input.a + 1`, false},
+		{`$string($states.input.a)`, false},
+	}
+	for _, tt := range tests {
+		if got := lookup(tt.expr).lock; got != tt.lock {
+			t.Errorf("lookup(%s).lock = %v, want %v", tt.expr, got, tt.lock)
+		}
 	}
 }
