@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // node is one parsed argument or call. Exactly one of the kinds is set.
@@ -77,8 +78,14 @@ func isName(s string) bool {
 }
 
 // parsed caches parse results by expression: definitions are fixed, so the
-// same few strings are evaluated over and over.
-var parsed sync.Map // string -> node
+// same few strings are evaluated over and over. At most maxParsed are kept,
+// so generated expressions cannot grow it without bound.
+var (
+	parsed      sync.Map // string -> node
+	parsedCount atomic.Int64
+)
+
+const maxParsed = 10000
 
 func parse(expr string) (node, error) {
 	if n, ok := parsed.Load(expr); ok {
@@ -94,7 +101,11 @@ func parse(expr string) (node, error) {
 	if p.i != len(p.s) {
 		return node{}, p.errorf("unexpected text %q after the call", p.s[p.i:])
 	}
-	parsed.Store(expr, n)
+	if parsedCount.Load() < maxParsed {
+		if _, loaded := parsed.LoadOrStore(expr, n); !loaded {
+			parsedCount.Add(1)
+		}
+	}
 	return n, nil
 }
 
