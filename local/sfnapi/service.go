@@ -59,6 +59,7 @@ type Service struct {
 	order    []string // machine ARNs in creation order
 	live     map[string]*liveExec
 	mapRuns  map[string][]string // map run ARN -> child execution ARNs
+	parents  map[string]string   // map run ARN -> parent execution ARN
 	onEnd    []func(execstore.Record)
 }
 
@@ -99,6 +100,7 @@ func NewService(engine *asl.Engine, store *execstore.Store, logger *slog.Logger)
 		machines: map[string]*StateMachine{},
 		live:     map[string]*liveExec{},
 		mapRuns:  map[string][]string{},
+		parents:  map[string]string{},
 	}
 	for _, r := range store.List("") {
 		if r.Status == StatusRunning {
@@ -372,7 +374,7 @@ func (lx *liveExec) snapshot(withHistory bool) execstore.Record {
 func (s *Service) run(ctx context.Context, sm StateMachine, lx *liveExec) execstore.Record {
 	res := s.engine.Execute(ctx, sm.machine, lx.rec.Input, asl.ExecutionOptions{
 		StateMachineARN: sm.ARN, Name: lx.rec.Name, Type: sm.Type, Listener: lx.add,
-		ChildExecution: func(mapRunARN string, child asl.Result) { s.recordChild(sm, mapRunARN, child) },
+		ChildExecution: func(mapRunARN string, child asl.Result) { s.recordChild(sm, lx.arn, mapRunARN, child) },
 	})
 	return s.finish(lx, res)
 }
@@ -445,7 +447,7 @@ func withAbortDetails(history []asl.HistoryEvent, errStr, cause string) []asl.Hi
 // recordChild saves a Distributed Map child execution. Its state machine
 // ARN names the parent and the Map state's label, as AWS names the child
 // workflow (stateMachine:<parent>/<label>).
-func (s *Service) recordChild(parent StateMachine, mapRunARN string, child asl.Result) {
+func (s *Service) recordChild(parent StateMachine, parentARN, mapRunARN string, child asl.Result) {
 	label := parent.Name
 	if i := strings.Index(mapRunARN, ":mapRun:"); i >= 0 {
 		rest := mapRunARN[i+len(":mapRun:"):]
@@ -478,6 +480,7 @@ func (s *Service) recordChild(parent StateMachine, mapRunARN string, child asl.R
 	}
 	s.mu.Lock()
 	s.mapRuns[mapRunARN] = append(s.mapRuns[mapRunARN], rec.ExecutionARN)
+	s.parents[mapRunARN] = parentARN
 	s.mu.Unlock()
 }
 
@@ -609,6 +612,14 @@ func (s *Service) MapRunExecutions(mapRunARN string) ([]execstore.Record, bool) 
 	}
 	sortNewestFirst(out)
 	return out, ok
+}
+
+// MapRunParent returns the execution whose Distributed Map started a map
+// run, if known.
+func (s *Service) MapRunParent(mapRunARN string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.parents[mapRunARN]
 }
 
 // MapRunOf returns the map run that started a child execution, if known.
