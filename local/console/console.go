@@ -75,6 +75,7 @@ func (c *consoleHandler) machine(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	recs := c.svc.List(arn)
+	total := len(recs)
 	counts := map[string]int{}
 	for _, rec := range recs {
 		counts[rec.Status]++
@@ -104,7 +105,7 @@ func (c *consoleHandler) machine(w http.ResponseWriter, r *http.Request) {
 	}
 	c.render(w, http.StatusOK, "machine", map[string]any{
 		"Title": name, "Machine": sm, "ARN": arn, "Child": isChild, "Executions": recs, "Counts": counts,
-		"Total": len(c.svc.List(arn)), "Status": status, "Statuses": statuses, "More": more, "Limit": limit * 2,
+		"Total": total, "Status": status, "Running": counts[sfnapi.StatusRunning] > 0, "Statuses": statuses, "More": more, "Limit": limit * 2,
 		"Now": c.now(),
 	})
 }

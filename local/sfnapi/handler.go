@@ -645,3 +645,9 @@ func renderEvent(e asl.HistoryEvent, withData bool) (json.RawMessage, error) {
 	}
 	return b, nil
 }
+
+// Match reports whether r is a Step Functions API request, so one
+// listener can serve S3, this API and the console side by side.
+func Match(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("X-Amz-Target"), targetPrefix)
+}
