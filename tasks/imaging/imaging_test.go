@@ -82,6 +82,9 @@ func TestBadInputs(t *testing.T) {
 			if got := errorKind(err); got != want[name] {
 				t.Errorf("DecodeGray(%s): got %s error (%v), want %s", name, got, err, want[name])
 			}
+			if *showMetrics {
+				t.Logf("%s: %v in %v", name, err, took)
+			}
 			if took > 2*time.Second {
 				t.Errorf("DecodeGray(%s) took %v, want well under 2s", name, took)
 			}
@@ -128,6 +131,9 @@ func TestBombAllocatesLittle(t *testing.T) {
 		var le *LimitError
 		if !errors.As(err, &le) || le.Got != 50000*50000 {
 			t.Fatalf("%s: got %v, want LimitError with 2500000000 pixels", name, err)
+		}
+		if *showMetrics {
+			t.Logf("%s: refused after allocating %d bytes", name, after.TotalAlloc-before.TotalAlloc)
 		}
 		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
 			t.Errorf("%s: allocated %d bytes to refuse it, want < 1 MiB", name, got)

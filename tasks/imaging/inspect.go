@@ -37,7 +37,13 @@ func (i Info) Oriented() (w, h int) {
 // counts GIF frames by walking the block structure (no LZW decoding), reads
 // the EXIF orientation, and enforces every limit in lim. It allocates no
 // pixel buffers, so it is safe on any input up to lim.MaxBytes.
-func Inspect(r io.ReaderAt, size int64, lim Limits) (Info, error) {
+func Inspect(r io.ReaderAt, size int64, lim Limits) (info Info, err error) {
+	defer func() {
+		// Header parsers of untrusted data must not take the process down.
+		if p := recover(); p != nil {
+			info, err = Info{}, corrupt(info.Format, fmt.Errorf("header parser panic: %v", p))
+		}
+	}()
 	lim = lim.withDefaults()
 	if err := lim.checkBytes(size); err != nil {
 		return Info{}, err
@@ -50,7 +56,7 @@ func Inspect(r io.ReaderAt, size int64, lim Limits) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	info := Info{Format: f, Orientation: 1, Frames: 1}
+	info = Info{Format: f, Orientation: 1, Frames: 1}
 	sr := io.NewSectionReader(r, 0, size)
 	var cfg image.Config
 	switch f {
