@@ -19,7 +19,15 @@ func main() {
 
 func run() error {
 	defer jsii.Close()
-	app := awscdk.NewApp(nil)
+	// Under the CDK CLI, CDK_OUTDIR says where to write; run alone
+	// (`go run ./infra`), write to cdk.out as the CLI would, not to a
+	// temporary directory nobody finds.
+	var props *awscdk.AppProps
+	standalone := os.Getenv("CDK_OUTDIR") == ""
+	if standalone {
+		props = &awscdk.AppProps{Outdir: jsii.String("cdk.out")}
+	}
+	app := awscdk.NewApp(props)
 	cfg, err := LoadConfig(contextLookup(app), os.LookupEnv)
 	if err != nil {
 		return err
@@ -28,14 +36,18 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	if _, err := NewStack(app, "Imgprep", &StackProps{
+	st, err := NewStack(app, "Imgprep", &StackProps{
 		StackProps: awscdk.StackProps{Env: envFromCLI()},
 		Config:     cfg,
 		LambdaDir:  dir,
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	app.Synth(nil)
+	asm := app.Synth(nil)
+	if standalone {
+		fmt.Fprintf(os.Stderr, "synthesized stack %s into %s\n", cfg.StackName, filepath.Join(*asm.Directory(), *st.Stack.TemplateFile()))
+	}
 	return nil
 }
 
