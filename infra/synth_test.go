@@ -263,8 +263,12 @@ func (s *synth) flatten(doc any) []string {
 		if c, ok := st["Condition"]; ok {
 			cond = " " + s.str(c)
 		}
+		resources := list(st["Resource"])
+		if resources == nil {
+			resources = []any{"-"} // trust policies name a Principal instead
+		}
 		for _, a := range list(st["Action"]) {
-			for _, r := range list(st["Resource"]) {
+			for _, r := range resources {
 				lines = append(lines, fmt.Sprintf("%s %s %s%s", st["Effect"], a, s.str(r), cond))
 			}
 		}
