@@ -38,25 +38,47 @@ type consoleHandler struct {
 var statuses = []string{"RUNNING", asl.StatusSucceeded, asl.StatusFailed, asl.StatusTimedOut, asl.StatusAborted}
 
 type machineRow struct {
-	sfnapi.StateMachine
-	Counts map[string]int
-	Total  int
-	Latest time.Time
+	ARN, Name, Type string
+	Child           bool // a Distributed Map's child workflow (<parent>/<label>)
+	Counts          map[string]int
+	Total           int
+	Latest          time.Time
 }
 
 func (c *consoleHandler) index(w http.ResponseWriter, r *http.Request) {
-	var rows []machineRow
+	byARN := map[string]*machineRow{}
+	var registered []string
+	children := map[string][]string{} // parent ARN -> child workflow ARNs
 	for _, sm := range c.svc.StateMachines() {
-		row := machineRow{StateMachine: sm, Counts: map[string]int{}}
-		recs := c.svc.List(sm.ARN)
-		for _, rec := range recs {
-			row.Counts[rec.Status]++
+		byARN[sm.ARN] = &machineRow{ARN: sm.ARN, Name: sm.Name, Type: sm.Type, Counts: map[string]int{}}
+		registered = append(registered, sm.ARN)
+	}
+	// One pass over every execution, newest first; child workflows have
+	// no registration of their own and appear once they have run.
+	for _, rec := range c.svc.List("") {
+		row, ok := byARN[rec.StateMachineARN]
+		if !ok {
+			parent, _, child := strings.Cut(rec.StateMachineARN, "/")
+			if _, known := byARN[parent]; !child || !known {
+				continue
+			}
+			row = &machineRow{ARN: rec.StateMachineARN, Name: rec.StateMachineARN[strings.LastIndexByte(rec.StateMachineARN, ':')+1:],
+				Type: rec.Type, Child: true, Counts: map[string]int{}}
+			byARN[rec.StateMachineARN] = row
+			children[parent] = append(children[parent], rec.StateMachineARN)
 		}
-		row.Total = len(recs)
-		if len(recs) > 0 {
-			row.Latest = recs[0].StartDate
+		row.Counts[rec.Status]++
+		row.Total++
+		if row.Latest.IsZero() {
+			row.Latest = rec.StartDate
 		}
-		rows = append(rows, row)
+	}
+	var rows []machineRow
+	for _, arn := range registered {
+		rows = append(rows, *byARN[arn])
+		for _, c := range children[arn] {
+			rows = append(rows, *byARN[c])
+		}
 	}
 	c.render(w, http.StatusOK, "index", map[string]any{"Title": "State machines", "Machines": rows, "Statuses": statuses})
 }

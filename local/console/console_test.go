@@ -277,3 +277,34 @@ func TestTimelineNesting(t *testing.T) {
 		}
 	}
 }
+
+func TestDistributedMapPages(t *testing.T) {
+	f := newFixture(t)
+	bulk, err := f.svc.AddStateMachine("bulk", "STANDARD", []byte(`{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","Label":"Each",
+	  "ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, err := f.svc.StartSync(context.Background(), bulk, "b1", `{"items":[{"k":"x"},{"k":"y"}]}`)
+	if err != nil || parent.Status != "SUCCEEDED" {
+		t.Fatalf("parent: got %v, %v, want SUCCEEDED", parent.Status, err)
+	}
+	child := f.svc.List("arn:aws:states:us-east-1:123456789012:stateMachine:bulk/Each")
+	if len(child) != 2 {
+		t.Fatalf("child executions: got %d, want 2", len(child))
+	}
+	tests := []struct{ path, want string }{
+		{"", "bulk/Each"},
+		{"execution?arn=" + url.QueryEscape(parent.ExecutionARN), "Map run"},
+		{"execution?arn=" + url.QueryEscape(parent.ExecutionARN), "execution?arn=" + url.QueryEscape(child[0].ExecutionARN)},
+		{"execution?arn=" + url.QueryEscape(child[0].ExecutionARN), "execution?arn=" + url.QueryEscape(parent.ExecutionARN)},
+		{"machine?arn=" + url.QueryEscape(child[0].StateMachineARN), child[1].Name},
+	}
+	for _, tc := range tests {
+		code, body := f.get(t, tc.path)
+		// html/template writes query escapes in lower case.
+		if code != 200 || !strings.Contains(strings.ToLower(body), strings.ToLower(tc.want)) {
+			t.Errorf("GET %s: got %d, want 200 with %q", tc.path, code, tc.want)
+		}
+	}
+}

@@ -34,7 +34,7 @@ const indexHTML = `{{define "content"}}
 {{if not .Machines}}<p class="muted">No state machines registered.</p>{{else}}
 <table><tr><th>Name</th><th>Type</th><th>Executions</th>{{range .Statuses}}<th><span class="badge {{cls .}}">{{.}}</span></th>{{end}}<th>Latest start (UTC)</th></tr>
 {{range $m := .Machines}}<tr>
-<td><a href="machine?arn={{$m.ARN}}">{{$m.Name}}</a></td><td>{{$m.Type}}</td><td>{{$m.Total}}</td>
+<td>{{if $m.Child}}<span class="muted">&nbsp;&nbsp;└ child workflow</span> {{end}}<a href="machine?arn={{$m.ARN}}">{{$m.Name}}</a></td><td>{{$m.Type}}</td><td>{{$m.Total}}</td>
 {{range $.Statuses}}<td>{{$n := count $m.Counts .}}{{if $n}}<a href="machine?arn={{$m.ARN}}&amp;status={{.}}">{{$n}}</a>{{end}}</td>{{end}}
 <td>{{since $m.Latest}}</td></tr>
 {{end}}</table>{{end}}
