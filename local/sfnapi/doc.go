@@ -5,7 +5,8 @@
 // (X-Amz-Target: AWSStepFunctions.<Op>), so the aws-sdk-go-v2 sfn client,
 // the AWS CLI and `imgprep reprocess` work against the local stack.
 //
-// Operations: CreateStateMachine, DescribeStateMachine, ListStateMachines,
+// Operations: CreateStateMachine, DescribeStateMachine,
+// DescribeStateMachineForExecution, ListStateMachines,
 // StartExecution, StartSyncExecution (EXPRESS only, as on AWS),
 // StopExecution, DescribeExecution, ListExecutions (by state machine or map
 // run), GetExecutionHistory. Timestamps are epoch seconds, as the protocol

@@ -32,15 +32,16 @@ const (
 func Handler(svc *Service) http.Handler {
 	h := &handler{svc: svc}
 	h.ops = map[string]func(context.Context, []byte) (any, error){
-		"CreateStateMachine":   h.createStateMachine,
-		"DescribeStateMachine": h.describeStateMachine,
-		"ListStateMachines":    h.listStateMachines,
-		"StartExecution":       h.startExecution,
-		"StartSyncExecution":   h.startSyncExecution,
-		"StopExecution":        h.stopExecution,
-		"DescribeExecution":    h.describeExecution,
-		"ListExecutions":       h.listExecutions,
-		"GetExecutionHistory":  h.getExecutionHistory,
+		"CreateStateMachine":               h.createStateMachine,
+		"DescribeStateMachine":             h.describeStateMachine,
+		"DescribeStateMachineForExecution": h.describeStateMachineForExecution,
+		"ListStateMachines":                h.listStateMachines,
+		"StartExecution":                   h.startExecution,
+		"StartSyncExecution":               h.startSyncExecution,
+		"StopExecution":                    h.stopExecution,
+		"DescribeExecution":                h.describeExecution,
+		"ListExecutions":                   h.listExecutions,
+		"GetExecutionHistory":              h.getExecutionHistory,
 	}
 	return h
 }
@@ -234,6 +235,34 @@ func (h *handler) describeStateMachine(ctx context.Context, body []byte) (any, e
 		TracingConfiguration tracing `json:"tracingConfiguration"`
 	}{sm.ARN, sm.Name, "ACTIVE", string(sm.Definition), sm.RoleARN, sm.Type, epoch(sm.CreationDate),
 		logging{Level: "OFF"}, tracing{}}, nil
+}
+
+func (h *handler) describeStateMachineForExecution(ctx context.Context, body []byte) (any, error) {
+	var in struct {
+		ExecutionArn string `json:"executionArn"`
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	rec, err := h.execution(in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	// A child workflow runs the parent's definition's Map processor; the
+	// parent's definition is what is on record.
+	parent, _, _ := strings.Cut(rec.StateMachineARN, "/")
+	sm, err := h.stateMachine(parent)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		StateMachineArn string `json:"stateMachineArn"`
+		Name            string `json:"name"`
+		Definition      string `json:"definition"`
+		RoleArn         string `json:"roleArn"`
+		UpdateDate      epoch  `json:"updateDate"`
+		MapRunArn       string `json:"mapRunArn,omitempty"`
+	}{rec.StateMachineARN, sm.Name, string(sm.Definition), sm.RoleARN, epoch(sm.CreationDate), h.svc.MapRunOf(rec.ExecutionARN)}, nil
 }
 
 func (h *handler) listStateMachines(ctx context.Context, body []byte) (any, error) {

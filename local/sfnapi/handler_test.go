@@ -489,6 +489,11 @@ func TestStateMachines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	exec := f.startAndWait(t, a, "", `{}`)
+	fe, err := f.client.DescribeStateMachineForExecution(context.Background(), &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: &exec})
+	if err != nil || aws.ToString(fe.StateMachineArn) != a || aws.ToString(fe.Definition) != choiceDef {
+		t.Errorf("DescribeStateMachineForExecution: got %+v, %v, want machine %s", fe, err, a)
+	}
 	if aws.ToString(d.Definition) != waitDef || d.Type != types.StateMachineTypeExpress || aws.ToString(d.Name) != "b" ||
 		d.Status != types.StateMachineStatusActive || aws.ToString(d.RoleArn) != "arn:aws:iam::123456789012:role/test" || d.CreationDate == nil {
 		t.Errorf("DescribeStateMachine: got %+v", d)
