@@ -15,9 +15,11 @@
 // Differences from AWS, on purpose: Express executions are recorded and
 // can be described, listed, stopped and read back event by event (AWS
 // keeps them only in CloudWatch Logs), because the local stack has no
-// other trace. An asynchronous Express start answers with an ARN the
-// Service draws itself; the engine draws its own for $$.Execution.Id, so
-// the two differ for that case until the engine can be told the ARN.
+// other trace. The engine draws an Express execution's ARN itself and
+// reveals it only at the end, so an Express start answers with an ARN the
+// Service draws; the record is saved under the engine's ARN (the one
+// $$.Execution.Id showed) and the first stays an alias of it for the life
+// of the process. Until the engine can be told the ARN, the two differ.
 // Executions that were RUNNING when the process ended are recorded ABORTED.
 //
 // It must not import tasks, cmd, infra or local/stack.

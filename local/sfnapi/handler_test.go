@@ -635,3 +635,63 @@ func TestWireFormat(t *testing.T) {
 		t.Errorf("broken body: got %d %v, want 400 SerializationException", code, m)
 	}
 }
+
+// The ARN on record is the one the execution saw as $$.Execution.Id, so
+// an id a workflow wrote down (a quarantine record) leads to its trace.
+func TestRecordedARNIsContextExecutionID(t *testing.T) {
+	f := newFixture(t, &asl.Engine{}, t.TempDir())
+	const def = `{"StartAt":"Id","States":{"Id":{"Type":"Pass","Parameters":{"id.$":"$$.Execution.Id"},"End":true}}}`
+	std := f.machine(t, "ids", "STANDARD", def)
+	exp := f.machine(t, "fastids", "EXPRESS", def)
+	ctx := context.Background()
+	idOf := func(output string) string {
+		var o struct{ ID string }
+		if err := json.Unmarshal([]byte(output), &o); err != nil {
+			t.Fatalf("output %q: %v", output, err)
+		}
+		return o.ID
+	}
+	tests := []struct {
+		name  string
+		start func() string // returns the ARN the caller was given
+	}{
+		{"standard, asynchronous", func() string { return f.startAndWait(t, std, "", `{}`) }},
+		{"express, asynchronous", func() string { return f.startAndWait(t, exp, "", `{}`) }},
+		{"express, synchronous", func() string {
+			out, err := f.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &exp})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return aws.ToString(out.ExecutionArn)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			given := tc.start()
+			d, err := f.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &given})
+			if err != nil {
+				t.Fatalf("describe the ARN the start returned: %v", err)
+			}
+			recorded := aws.ToString(d.ExecutionArn)
+			if got := idOf(aws.ToString(d.Output)); got != recorded {
+				t.Errorf("$$.Execution.Id: got %s, want the recorded ARN %s", got, recorded)
+			}
+			if _, ok := f.store.Get(recorded); !ok {
+				t.Errorf("store has no record under %s", recorded)
+			}
+			out, err := f.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: d.StateMachineArn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, e := range out.Executions {
+				if aws.ToString(e.ExecutionArn) == recorded || aws.ToString(e.ExecutionArn) == given {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("ListExecutions: the execution appears %d times, want once", n)
+			}
+		})
+	}
+}

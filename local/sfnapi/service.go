@@ -60,6 +60,7 @@ type Service struct {
 	live     map[string]*liveExec
 	mapRuns  map[string][]string // map run ARN -> child execution ARNs
 	parents  map[string]string   // map run ARN -> parent execution ARN
+	aliases  map[string]string   // ARN given at start -> ARN recorded (Express)
 	onEnd    []func(execstore.Record)
 }
 
@@ -67,7 +68,7 @@ type Service struct {
 // far, fed by the engine's Listener.
 type liveExec struct {
 	arn      string // the ARN callers were given
-	finalARN bool   // whether the engine will report the same ARN (see run)
+	finalARN bool   // whether the engine will report the same ARN (see begin)
 	done     chan struct{}
 	cancel   context.CancelCauseFunc
 
@@ -101,6 +102,7 @@ func NewService(engine *asl.Engine, store *execstore.Store, logger *slog.Logger)
 		live:     map[string]*liveExec{},
 		mapRuns:  map[string][]string{},
 		parents:  map[string]string{},
+		aliases:  map[string]string{},
 	}
 	for _, r := range store.List("") {
 		if r.Status == StatusRunning {
@@ -242,8 +244,10 @@ func (s *Service) StateMachines() []StateMachine {
 }
 
 // Start starts an execution that runs in its own goroutine and returns at
-// once. The record is saved RUNNING now and again when the execution ends;
-// in between, Get and History show the events recorded so far. An empty
+// once. A Standard execution's record is saved RUNNING now and again when
+// it ends; an Express one is saved when it ends, under the ARN the engine
+// gave it (see the package doc). In between, Get, History and List show
+// the events recorded so far. An empty
 // name gets a UUID, an empty input is {}. Starting a Standard machine
 // with the name of an execution that is still running with the same input
 // returns that execution, as AWS does; any other reuse of a name is
@@ -253,7 +257,7 @@ func (s *Service) Start(ctx context.Context, smARN, name, input string) (string,
 		return "", time.Time{}, apiErr(ErrValidation, "the service is closed")
 	}
 	rctx, cancel := context.WithCancelCause(s.ctx)
-	lx, existing, err := s.begin(smARN, name, input, false, cancel)
+	lx, existing, err := s.begin(smARN, name, input, cancel)
 	if err != nil || existing != nil {
 		cancel(nil)
 		if err != nil {
@@ -277,7 +281,7 @@ func (s *Service) Start(ctx context.Context, smARN, name, input string) (string,
 func (s *Service) StartSync(ctx context.Context, smARN, name, input string) (execstore.Record, error) {
 	rctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	lx, existing, err := s.begin(smARN, name, input, true, cancel)
+	lx, existing, err := s.begin(smARN, name, input, cancel)
 	if err != nil {
 		return execstore.Record{}, err
 	}
@@ -291,7 +295,7 @@ func (s *Service) StartSync(ctx context.Context, smARN, name, input string) (exe
 // begin validates a start and registers the execution as live; for a
 // Standard name already running with the same input it returns that
 // record instead.
-func (s *Service) begin(smARN, name, input string, sync bool, cancel context.CancelCauseFunc) (*liveExec, *execstore.Record, error) {
+func (s *Service) begin(smARN, name, input string, cancel context.CancelCauseFunc) (*liveExec, *execstore.Record, error) {
 	if err := validARN(smARN, "stateMachine"); err != nil {
 		return nil, nil, err
 	}
@@ -315,11 +319,12 @@ func (s *Service) begin(smARN, name, input string, sync bool, cancel context.Can
 	var arn string
 	finalARN := true
 	if sm.Type == TypeExpress {
-		// The engine draws its own UUID for an Express ARN, which the
-		// caller cannot learn before the end; an asynchronous start must
-		// answer at once, so it keeps this one (see the package doc).
+		// The engine draws its own UUID for an Express ARN and tells it
+		// only at the end. Until then the execution goes by this one; the
+		// record is saved under the engine's, the one $$.Execution.Id
+		// showed, and this one stays an alias of it (see the package doc).
 		arn = fmt.Sprintf("arn:aws:states:%s:%s:express:%s:%s:%s", s.region(), s.account(), sm.Name, name, uuid.NewString())
-		finalARN = !sync
+		finalARN = false
 	} else {
 		arn = fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", s.region(), s.account(), sm.Name, name)
 		if lx, ok := s.live[arn]; ok {
@@ -385,10 +390,11 @@ func (s *Service) finish(lx *liveExec, res asl.Result) execstore.Record {
 	rec := lx.rec
 	stopped, stopErr, stopCause := lx.stopped, lx.stopError, lx.stopCause
 	lx.mu.Unlock()
-	if !lx.finalARN {
+	if res.ExecutionARN != "" && res.ExecutionARN != rec.ExecutionARN {
+		if lx.finalARN {
+			s.log.Warn("engine named the execution differently", "arn", rec.ExecutionARN, "engine", res.ExecutionARN)
+		}
 		rec.ExecutionARN = res.ExecutionARN
-	} else if res.ExecutionARN != rec.ExecutionARN {
-		s.log.Debug("engine named the execution differently", "arn", rec.ExecutionARN, "engine", res.ExecutionARN)
 	}
 	rec.Status, rec.Output, rec.Error, rec.Cause = res.Status, res.Output, res.Error, res.Cause
 	if !res.Start.IsZero() {
@@ -410,6 +416,9 @@ func (s *Service) finish(lx *liveExec, res asl.Result) execstore.Record {
 	}
 	s.mu.Lock()
 	delete(s.live, lx.arn)
+	if rec.ExecutionARN != lx.arn {
+		s.aliases[lx.arn] = rec.ExecutionARN
+	}
 	hooks := append([]func(execstore.Record){}, s.onEnd...)
 	s.mu.Unlock()
 	lx.mu.Lock()
@@ -491,9 +500,7 @@ func (s *Service) Stop(executionARN, errStr, cause string) (time.Time, error) {
 	if err := validARN(executionARN, "execution", "express"); err != nil {
 		return time.Time{}, err
 	}
-	s.mu.Lock()
-	lx := s.live[executionARN]
-	s.mu.Unlock()
+	lx, executionARN := s.lookup(executionARN)
 	if lx == nil {
 		rec, ok := s.store.Get(executionARN)
 		if !ok {
@@ -513,12 +520,23 @@ func (s *Service) Stop(executionARN, errStr, cause string) (time.Time, error) {
 	return lx.final.StopDate, nil
 }
 
+// lookup finds a live execution, or else the ARN its record is kept under.
+func (s *Service) lookup(arn string) (*liveExec, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if lx, ok := s.live[arn]; ok {
+		return lx, arn
+	}
+	if a, ok := s.aliases[arn]; ok {
+		return nil, a
+	}
+	return nil, arn
+}
+
 // Wait blocks until the execution has ended or ctx is done and returns its
 // record.
 func (s *Service) Wait(ctx context.Context, executionARN string) (execstore.Record, error) {
-	s.mu.Lock()
-	lx := s.live[executionARN]
-	s.mu.Unlock()
+	lx, executionARN := s.lookup(executionARN)
 	if lx == nil {
 		rec, ok := s.store.Get(executionARN)
 		if !ok {
@@ -538,9 +556,7 @@ func (s *Service) Wait(ctx context.Context, executionARN string) (execstore.Reco
 
 // Get returns an execution's record, with the history so far while it runs.
 func (s *Service) Get(executionARN string) (execstore.Record, bool) {
-	s.mu.Lock()
-	lx := s.live[executionARN]
-	s.mu.Unlock()
+	lx, executionARN := s.lookup(executionARN)
 	if lx != nil {
 		return lx.snapshot(true), true
 	}
@@ -549,9 +565,7 @@ func (s *Service) Get(executionARN string) (execstore.Record, bool) {
 
 // History returns an execution's events so far.
 func (s *Service) History(executionARN string) ([]asl.HistoryEvent, error) {
-	s.mu.Lock()
-	lx := s.live[executionARN]
-	s.mu.Unlock()
+	lx, executionARN := s.lookup(executionARN)
 	if lx != nil {
 		lx.mu.Lock()
 		defer lx.mu.Unlock()
