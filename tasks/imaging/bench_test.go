@@ -3,6 +3,7 @@ package imaging
 import (
 	"bytes"
 	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,7 +20,7 @@ var benchFiles = []string{
 	"photo_2040x1536_picos.jpg",
 }
 
-func benchData(b *testing.B, name string) []byte {
+func benchData(b testing.TB, name string) []byte {
 	b.Helper()
 	data, err := os.ReadFile(filepath.Join(sharedDir(b), "good", name))
 	if err != nil {
@@ -35,19 +36,29 @@ func shortName(name string) string { return strings.Split(name, "_")[1] }
 func BenchmarkDecodeGray(b *testing.B) {
 	for _, name := range benchFiles {
 		data := benchData(b, name)
-		b.Run(shortName(name), func(b *testing.B) {
+		b.Run(shortName(name)+"/fastjpeg", func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(len(data)))
 			for b.Loop() {
 				if _, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), &DecodeOptions{TargetWidth: 256, TargetHeight: 256}); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+		// For comparison: the standard library's full YCbCr decode, Y plane kept.
+		b.Run(shortName(name)+"/image_jpeg", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m, err := jpeg.Decode(bytes.NewReader(data))
+				if err != nil {
+					b.Fatal(err)
+				}
+				toGray(m, false)
+			}
+		})
 	}
 }
 
-func fullGray(b *testing.B, name string) *image.Gray {
+func fullGray(b testing.TB, name string) *image.Gray {
 	data := benchData(b, name)
 	g, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
