@@ -338,6 +338,9 @@ func TestRunningStopAndDuplicateNames(t *testing.T) {
 	if d.Status != types.ExecutionStatusAborted || aws.ToString(d.Error) != "Operator" || aws.ToString(d.Cause) != "no longer needed" {
 		t.Errorf("after stop: got %s %q %q, want ABORTED Operator \"no longer needed\"", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 	}
+	if !d.StartDate.Equal(*first.StartDate) {
+		t.Errorf("startDate: got %v from DescribeExecution, want %v as StartExecution answered", d.StartDate, first.StartDate)
+	}
 	evs := history(t, f.client, arn)
 	last := evs[len(evs)-1]
 	if last.Type != types.HistoryEventTypeExecutionAborted || last.ExecutionAbortedEventDetails == nil ||

@@ -397,9 +397,8 @@ func (s *Service) finish(lx *liveExec, res asl.Result) execstore.Record {
 		rec.ExecutionARN = res.ExecutionARN
 	}
 	rec.Status, rec.Output, rec.Error, rec.Cause = res.Status, res.Output, res.Error, res.Cause
-	if !res.Start.IsZero() {
-		rec.StartDate = res.Start.UTC()
-	}
+	// StartDate stays the one the start answered with: AWS reports one
+	// start date throughout.
 	rec.StopDate = res.Stop.UTC()
 	history := res.History
 	if res.Status == asl.StatusAborted && stopped {
