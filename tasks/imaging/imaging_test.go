@@ -668,3 +668,29 @@ func TestJPEGScale(t *testing.T) {
 		}
 	}
 }
+
+// TestToGrayMatchesPillow: per-pixel values from Pillow 9.4's convert("L")
+// of the same colours (CMYK through cmyk2rgb; RGBA with alpha dropped, not
+// composited), and the JPEG Y plane taken as it is.
+func TestToGrayMatchesPillow(t *testing.T) {
+	cmyk := &image.CMYK{Pix: []uint8{10, 200, 30, 40, 255, 0, 0, 0, 0, 0, 0, 255, 128, 64, 32, 16, 0, 255, 255, 0}, Stride: 20, Rect: image.Rect(0, 0, 5, 1)}
+	nrgba := &image.NRGBA{Pix: []uint8{255, 0, 0, 128, 10, 200, 30, 0, 1, 2, 3, 255}, Stride: 12, Rect: image.Rect(0, 0, 3, 1)}
+	ycc := image.NewYCbCr(image.Rect(0, 0, 3, 1), image.YCbCrSubsampleRatio444)
+	copy(ycc.Y, []uint8{0, 77, 255})
+	copy(ycc.Cb, []uint8{10, 128, 250})
+	tests := []struct {
+		name string
+		img  image.Image
+		want []uint8
+	}{
+		{"cmyk", cmyk, []uint8{111, 179, 0, 164, 76}},
+		{"nrgba", nrgba, []uint8{76, 124, 2}},
+		{"jpeg ycbcr", ycc, []uint8{0, 77, 255}},
+	}
+	for _, tt := range tests {
+		g := toGray(tt.img, false)
+		if !bytes.Equal(g.Pix[:len(tt.want)], tt.want) {
+			t.Errorf("%s: got %v, want %v (Pillow)", tt.name, g.Pix[:len(tt.want)], tt.want)
+		}
+	}
+}
