@@ -639,9 +639,10 @@ func (h *handler) getExecutionHistory(ctx context.Context, body []byte) (any, er
 	return out, nil
 }
 
-// dataFields are the members of event details that carry execution data,
-// left out when includeExecutionData is false.
-var dataFields = []string{"input", "output", "parameters"}
+// dataFields are left out of event details when includeExecutionData is
+// false: the API reference calls execution data "input or output of a
+// history event".
+var dataFields = []string{"input", "output"}
 
 // renderEvent writes an event as the JSON protocol does: the same members
 // as asl.HistoryEvent's JSON, but the timestamp as epoch seconds.
