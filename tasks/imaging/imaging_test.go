@@ -694,3 +694,32 @@ func TestToGrayMatchesPillow(t *testing.T) {
 		}
 	}
 }
+
+// TestShrinkOnLoadOriented: the target is compared with the image as shown,
+// so a portrait stored sideways shrinks by the same factor as an upright one
+// and comes back upright.
+func TestShrinkOnLoadOriented(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(localImages, "exif_orient6_1200x800_wine.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		tw, th int
+		want   image.Point
+	}{
+		{0, 0, image.Pt(800, 1200)},
+		{256, 256, image.Pt(800, 1200)}, // 1/2 would be 400 wide, under 512
+		{200, 300, image.Pt(400, 600)},  // 1/2: exactly 2x
+		{64, 64, image.Pt(200, 300)},    // 1/4
+		{10, 10, image.Pt(100, 150)},    // 1/8 is the smallest
+	}
+	for _, tt := range tests {
+		g, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), &DecodeOptions{TargetWidth: tt.tw, TargetHeight: tt.th})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := g.Rect.Size(); got != tt.want {
+			t.Errorf("target %dx%d: got %v, want %v", tt.tw, tt.th, got, tt.want)
+		}
+	}
+}
