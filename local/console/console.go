@@ -112,6 +112,17 @@ func (c *consoleHandler) machine(w http.ResponseWriter, r *http.Request) {
 		}
 		recs = kept
 	}
+	// q narrows the list to executions whose name or error contains it.
+	query := strings.TrimSpace(r.URL.Query().Get("q"))
+	if query != "" {
+		kept := recs[:0]
+		for _, rec := range recs {
+			if strings.Contains(rec.Name, query) || strings.Contains(rec.Error, query) {
+				kept = append(kept, rec)
+			}
+		}
+		recs = kept
+	}
 	limit := defaultLimit
 	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 {
 		limit = n
@@ -127,7 +138,7 @@ func (c *consoleHandler) machine(w http.ResponseWriter, r *http.Request) {
 	}
 	c.render(w, http.StatusOK, "machine", map[string]any{
 		"Title": name, "Machine": sm, "ARN": arn, "Child": isChild, "Executions": recs, "Counts": counts,
-		"Total": total, "Status": status, "Running": counts[sfnapi.StatusRunning] > 0, "Statuses": statuses, "More": more, "Limit": limit * 2,
+		"Total": total, "Status": status, "Query": query, "Running": counts[sfnapi.StatusRunning] > 0, "Statuses": statuses, "More": more, "Limit": limit * 2,
 		"Now": c.now(),
 	})
 }

@@ -143,6 +143,8 @@ func TestPages(t *testing.T) {
 			[]string{"fatal-1", "FatalError", "broken-1", "flaky-1"}, nil},
 		{"status filter", "machine?arn=" + q(f.flow) + "&status=FAILED", 200,
 			[]string{"fatal-1"}, []string{"flaky-1", "broken-1"}},
+		{"name or error filter", "machine?arn=" + q(f.flow) + "&q=Fatal", 200,
+			[]string{"fatal-1"}, []string{"flaky-1", "broken-1"}},
 		{"retried task", "execution?arn=" + q(flaky.ExecutionARN), 200,
 			[]string{"flaky-1", "SUCCEEDED", "Input", "&lt;script&gt;", "Output", "Timeline",
 				"Prep", "Work", "retried", "TransientError", "try again", "Done", "History", "LambdaFunctionFailed", "ExecutionSucceeded"},

@@ -47,7 +47,9 @@ const machineHTML = `{{define "content"}}
 <a href="machine?arn={{.ARN}}"{{if not .Status}} class="on"{{end}}>all ({{.Total}})</a>
 {{range .Statuses}}<a href="machine?arn={{$.ARN}}&amp;status={{.}}"{{if eq . $.Status}} class="on"{{end}}><span class="badge {{cls .}}">{{.}}</span> {{count $.Counts .}}</a>{{end}}
 </p>
-{{if not .Executions}}<p class="muted">No executions{{with .Status}} with status {{.}}{{end}}.</p>{{else}}
+<form method="get" action="machine"><input type="hidden" name="arn" value="{{.ARN}}">{{with .Status}}<input type="hidden" name="status" value="{{.}}">{{end}}
+<input type="search" name="q" value="{{.Query}}" placeholder="name or error contains"> <button>Filter</button></form>
+{{if not .Executions}}<p class="muted">No executions{{with .Status}} with status {{.}}{{end}}{{with .Query}} matching “{{.}}”{{end}}.</p>{{else}}
 <table><tr><th>Name</th><th>Status</th><th>Started (UTC)</th><th>Duration</th><th>Error</th></tr>
 {{range .Executions}}<tr>
 <td><a href="execution?arn={{.ExecutionARN}}">{{.Name}}</a></td>
@@ -56,7 +58,7 @@ const machineHTML = `{{define "content"}}
 <td>{{if .StopDate.IsZero}}{{between .StartDate $.Now}}…{{else}}{{between .StartDate .StopDate}}{{end}}</td>
 <td class="err">{{.Error}}</td></tr>
 {{end}}</table>
-{{if .More}}<p><a href="machine?arn={{.ARN}}&amp;status={{.Status}}&amp;limit={{.Limit}}">{{.More}} more…</a></p>{{end}}
+{{if .More}}<p><a href="machine?arn={{.ARN}}&amp;status={{.Status}}&amp;q={{.Query}}&amp;limit={{.Limit}}">{{.More}} more…</a></p>{{end}}
 {{end}}
 {{end}}`
 
