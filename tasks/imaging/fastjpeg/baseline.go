@@ -80,23 +80,45 @@ func (d *decoder) decodeBlock(dcT, acT *huffTable, pred *int32, q *[64]int32, st
 			br.fill()
 			acc, n = br.acc, br.n
 		}
-		f := acT.fast[acc>>(64-lutBits)]
-		if f&0x80 == 0 {
-			k += int(f>>8) & 15
-			l := uint(f & 0x1F)
-			acc <<= l
-			n -= l
+		idx := acc >> (64 - lutBits)
+		if e := acT.pair[idx]; e != 0 {
+			k += int(e>>8) & 15
 			if k > 63 {
 				d.err = errBadRun
 				break
 			}
 			if store {
-				blk[unzig[k]&63] = (f >> 16) * q[k&63]
+				blk[unzig[k]&63] = int32(int16(e>>16)) * q[k&63]
 				last = k
 			}
 			k++
+			if k == 64 {
+				// The block is full: the next code belongs to the next block.
+				l := uint(e>>56) & 31
+				acc <<= l
+				n -= l
+				continue
+			}
+			// Without branching on one or two coefficients (unpredictable):
+			// a single entry has total bits = its own, run2 = 0 and
+			// value2 = 0, so it writes a zero where a zero already is.
+			l := uint(e & 31)
+			acc <<= l
+			n -= l
+			two := int(e>>5) & 1
+			k += int(e>>12) & 15
+			if k > 63 {
+				d.err = errBadRun
+				break
+			}
+			if store {
+				blk[unzig[k]&63] = int32(int16(e>>32)) * q[k&63]
+				last |= k * two
+			}
+			k += two
 			continue
 		}
+		f := acT.fast[idx]
 		var rs uint
 		if l := uint(f & 0x1F); l != 0 {
 			rs = uint(f>>8) & 0xFF

@@ -18,6 +18,14 @@ type huffTable struct {
 	// symbol (symbol<<8 | 0x80 | code length), or 0x80 alone for a code
 	// longer than lutBits.
 	fast [1 << lutBits]int32
+	// pair, for AC tables, decodes one or two whole coefficients with one
+	// load when their codes and magnitudes fit in lutBits: the decoder is
+	// bound by the latency of lookup -> shift -> next lookup, so two
+	// coefficients per step nearly halve it for the short codes that
+	// dominate. Layout: bits 0-4 total bits, 5 two coefficients, 6 one (or
+	// two), 8-11 and 12-15 the runs, 16-31 and 32-47 the values, 56-60 the
+	// bits of the first alone. 0: use fast.
+	pair [1 << lutBits]uint64
 	// maxcode[l] is the largest code of length l, or -1; valoff[l] turns a
 	// code of length l into an index of symbols.
 	maxcode [17]int32
@@ -87,7 +95,29 @@ func (t *huffTable) buildFast(isAC bool) {
 		bits := int32(i>>(lutBits-l-s)) & (1<<s - 1)
 		t.fast[i] = extend(bits, s)<<16 | int32(run)<<8 | int32(l+s)
 	}
+	if !isAC {
+		return
+	}
+	for i, f := range t.fast {
+		if f&0x80 != 0 {
+			continue
+		}
+		l1 := uint64(f & 0x1F)
+		e := pairOne | l1<<56 | l1 | uint64(f>>8&15)<<8 | uint64(uint16(f>>16))<<16
+		// The rest of the index is the start of the next code: usable when
+		// that code and its magnitude lie inside it.
+		if f2 := t.fast[(i<<l1)&(1<<lutBits-1)]; f2&0x80 == 0 && uint64(f2&0x1F) <= lutBits-l1 {
+			e = pairOne | pairTwo | l1<<56 | (l1 + uint64(f2&0x1F)) | uint64(f>>8&15)<<8 |
+				uint64(f2>>8&15)<<12 | uint64(uint16(f>>16))<<16 | uint64(uint16(f2>>16))<<32
+		}
+		t.pair[i] = e
+	}
 }
+
+const (
+	pairTwo = 1 << 5
+	pairOne = 1 << 6
+)
 
 // slow decodes a code longer than lutBits from the top of acc. It returns the
 // symbol and the code length, or length 0 for a bit pattern that is no code.
