@@ -698,3 +698,27 @@ func TestRecordedARNIsContextExecutionID(t *testing.T) {
 		})
 	}
 }
+
+// One synchronous Express execution through the SDK client and the
+// handler, including saving its record.
+func BenchmarkStartSyncExecution(b *testing.B) {
+	store, err := execstore.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := sfnapi.NewService(&asl.Engine{}, store, nil)
+	defer svc.Close()
+	sm, err := svc.AddStateMachine("bench", "EXPRESS", []byte(choiceDef), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(sfnapi.Handler(svc))
+	defer srv.Close()
+	client := sfn.New(sfn.Options{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("id", "secret", "")}, sfnapi.ClientOptions(srv.URL))
+	in := &sfn.StartSyncExecutionInput{StateMachineArn: &sm, Input: aws.String(`{"fail":false}`)}
+	for b.Loop() {
+		if _, err := client.StartSyncExecution(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
