@@ -117,6 +117,27 @@ func (d *decoder) acFirst(t *huffTable, sc *scanHeader, nz *uint64, coef []int16
 	}
 	br := &d.br
 	for k := sc.ss; k <= sc.se; k++ {
+		if br.n < 32 {
+			br.fill()
+		}
+		if f := t.fast[br.acc>>(64-lutBits)]; f&0x80 == 0 {
+			// Code and magnitude in one entry, as in sequential scans.
+			l := uint(f & 0x1F)
+			br.acc <<= l
+			br.n -= l
+			k += int(f>>8) & 15
+			if k > sc.se {
+				d.err = errBadRun
+				return
+			}
+			*nz |= 1 << uint(k)
+			if coef != nil {
+				if p := keepIndex[keep][k&63]; p >= 0 && int(p) < len(coef) {
+					coef[p] = int16((f >> 16) << sc.al)
+				}
+			}
+			continue
+		}
 		rs, ok := br.decode(t)
 		if !ok {
 			d.err = errBadCode
@@ -132,7 +153,7 @@ func (d *decoder) acFirst(t *huffTable, sc *scanHeader, nz *uint64, coef []int16
 			continue
 		}
 		k += r
-		if k > 63 {
+		if k > sc.se {
 			d.err = errBadRun
 			return
 		}
