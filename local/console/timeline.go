@@ -22,6 +22,7 @@ type Step struct {
 	Status    string // succeeded, retried, caught, failed, running, aborted, timed out
 
 	exitedID int64
+	parent   *Step
 }
 
 // Failure is the error one attempt (or the state itself) raised.
@@ -96,9 +97,15 @@ func Timeline(events []asl.HistoryEvent, executionStatus string) []Step {
 			}
 		}
 	}
+	byExited := make(map[int64]*Step, len(steps))
 	for _, st := range steps {
-		if p := parent(byID, st, byEntered); p != nil {
-			st.Depth = p.Depth + 1
+		if st.exitedID != 0 {
+			byExited[st.exitedID] = st
+		}
+	}
+	for _, st := range steps {
+		if st.parent = parent(byID, st, byEntered, byExited); st.parent != nil {
+			st.Depth = st.parent.Depth + 1
 		}
 	}
 	out := make([]Step, len(steps))
@@ -185,18 +192,27 @@ func owner(byID map[int64]*asl.HistoryEvent, e asl.HistoryEvent, byEntered map[i
 	return nil
 }
 
-// parent is the Map or Parallel state a step runs in: walking back from
-// its Entered event, the first such state still open at that point.
-// Steps are visited in id order, so the parent's Depth is already set.
-func parent(byID map[int64]*asl.HistoryEvent, st *Step, byEntered map[int64]*Step) *Step {
+// parent is the Map or Parallel state a step runs in. Walking back from
+// its Entered event, the first state event met decides: the Entered event
+// of a container still open is the parent; the Exited (or Entered) event of
+// any other state is a sibling's, whose parent is already known because
+// steps are visited in id order. Jumping at siblings keeps each walk short
+// and skips the insides of Map and Parallel states that came before.
+func parent(byID map[int64]*asl.HistoryEvent, st *Step, byEntered, byExited map[int64]*Step) *Step {
 	e, ok := byID[st.EnteredID]
 	if !ok {
 		return nil
 	}
 	id := e.PreviousEventID
 	for n := 0; id > 0 && n < maxWalk; n++ {
-		if p, ok := byEntered[id]; ok && (p.Type == "Map" || p.Type == "Parallel") && (p.exitedID == 0 || p.exitedID > st.EnteredID) {
-			return p
+		if q, ok := byExited[id]; ok {
+			return q.parent
+		}
+		if q, ok := byEntered[id]; ok {
+			if (q.Type == "Map" || q.Type == "Parallel") && (q.exitedID == 0 || q.exitedID > st.EnteredID) {
+				return q
+			}
+			return q.parent
 		}
 		p, ok := byID[id]
 		if !ok {
