@@ -723,3 +723,45 @@ func TestShrinkOnLoadOriented(t *testing.T) {
 		}
 	}
 }
+
+// TestShrinkOnLoadOddSize: an image whose size is not a multiple of the DCT
+// scale must resize as the full-resolution decode does; without the extent
+// correction the far edge drifts by up to half an output pixel (~35 dB).
+func TestShrinkOnLoadOddSize(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(localImages, "photo_1200x800_flower.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1195x797 is odd on both axes and not a multiple of 2, 4 or 8.
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, full.SubImage(image.Rect(0, 0, 1195, 797)), &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	odd := buf.Bytes()
+	ref, _, err := DecodeGray(bytes.NewReader(odd), int64(len(odd)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []int{128, 64, 32} { // scales 2, 4, 8
+		want := Resize(ref, target, target, Stretch)
+		g, _, err := DecodeGray(bytes.NewReader(odd), int64(len(odd)), &DecodeOptions{TargetWidth: target, TargetHeight: target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Rect.Dx() >= 1195 {
+			t.Fatalf("target %d: decoded %v, want a DCT-scaled image", target, g.Rect)
+		}
+		got := Resize(g, target, target, Stretch)
+		_, psnr, maxd := compare(got, want)
+		if *showMetrics {
+			t.Logf("target %d (decoded %v): PSNR %.2f dB, max |d| %d", target, g.Rect.Size(), psnr, maxd)
+		}
+		if psnr < 48 {
+			t.Errorf("target %d (decoded %v): PSNR %.2f dB (max |d| %d) against the full-resolution decode, want >= 48", target, g.Rect.Size(), psnr, maxd)
+		}
+	}
+}

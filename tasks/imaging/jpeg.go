@@ -35,7 +35,32 @@ func decodeJPEG(sr *io.SectionReader, info Info, opt *DecodeOptions) (*image.Gra
 	if err != nil {
 		return nil, scale, err
 	}
+	if scale > 1 && (info.Width%scale != 0 || info.Height%scale != 0) {
+		g = exactExtent(g, float64(info.Width)/float64(scale), float64(info.Height)/float64(scale))
+	}
 	return g, scale, nil
+}
+
+// exactExtent fixes the geometry of a DCT-scaled image whose size is not a
+// multiple of the scale. Its last column (row) stands for fewer source
+// pixels than the others, so resizing it as if every pixel were equal
+// shifts the content by up to half an output pixel at the far edge; on
+// photo_1500x997_life.jpg at 1/2 that cost 18 dB (35 dB against Pillow
+// instead of 53). This resamples the image onto its own size from the true
+// extent w x h (in scaled pixels), as Pillow does with the box that draft()
+// returns. The near-identity bicubic pass blurs a little; the downscale
+// that follows hides most of it (50.6 dB on that file, against 53.2 for
+// passing the box through to the final resize, which the raw intermediate
+// cannot carry).
+func exactExtent(g *image.Gray, w, h float64) *image.Gray {
+	gw, gh := g.Rect.Dx(), g.Rect.Dy()
+	if w < float64(gw) {
+		g = resampleH(g, newCoeffs(0, w, gw, gw), 0, gh)
+	}
+	if h < float64(gh) {
+		g = resampleV(g, newCoeffs(0, h, gh, gh))
+	}
+	return g
 }
 
 // jpegScale returns the largest of 8, 4, 2 that keeps the scaled, oriented
