@@ -20,7 +20,10 @@
 //     1/8 in the DCT domain, the largest factor that keeps the oriented
 //     image at least twice the target on both axes (1200x800 and 1500x997
 //     stay at 1/1 for 256x256, 2040x1536 decodes at 1/2, 12 MP and 24 MP at
-//     1/4); the bicubic Resize does the rest. JPEG features fastjpeg does
+//     1/4); the bicubic Resize does the rest. When the size is not a
+//     multiple of the scale, the scaled image is resampled onto its true
+//     extent first (see exactExtent), else the far edge drifts by up to
+//     half an output pixel. JPEG features fastjpeg does
 //     not implement go to image/jpeg (at full size: its Y plane is the gray
 //     image). Other formats decode at full resolution with image/* and
 //     golang.org/x/image; no shrink-on-load there, so they match Pillow
