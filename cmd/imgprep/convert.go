@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -18,9 +19,6 @@ import (
 func init() {
 	register("convert", "run the image steps on local files (decode, gray, resize, encode), no AWS", runConvert)
 }
-
-// convertJob is one input file and the output it will become.
-type convertJob struct{ in, out string }
 
 func runConvert(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
@@ -73,20 +71,90 @@ func runConvert(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "imgprep convert: %v\n", err)
 		return exitFailure
 	}
-	taken := map[string]string{} // output path -> the input that claimed it
-	for _, in := range inputs {
-		out, info, err := convertOne(in, *outDir, w, h, mode, format, taken)
-		if err != nil {
-			fmt.Fprintf(stderr, "imgprep convert: %s: %v\n", in, err)
+	jobs := planOutputs(inputs, *outDir, format)
+	// Decode and resize on every core; report in input order.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range jobs {
+		j := &jobs[i]
+		j.done = make(chan struct{})
+		if j.err != nil {
+			close(j.done)
+			continue
+		}
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; close(j.done) }()
+			j.info, j.err = convertOne(j.in, j.out, j.format, w, h, mode)
+		}()
+	}
+	for i := range jobs {
+		j := &jobs[i]
+		<-j.done
+		if j.err != nil {
+			fmt.Fprintf(stderr, "imgprep convert: %s: %v\n", j.in, j.err)
 			failed = true
 			continue
 		}
-		fmt.Fprintf(stdout, "%s -> %s (%s %dx%d)\n", in, out, info.Format, info.Width, info.Height)
+		fmt.Fprintf(stdout, "%s -> %s (%s %dx%d)\n", j.in, j.out, j.info.Format, j.info.Width, j.info.Height)
 	}
 	if failed {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// convertJob is one input, the output it becomes, and how it went.
+type convertJob struct {
+	in, out string
+	format  imaging.Format
+	info    imaging.Info
+	err     error
+	done    chan struct{}
+}
+
+// planOutputs names each output before any work starts, from the input's
+// magic bytes, so two inputs that would write the same file are caught
+// deterministically (the second one fails) whatever order workers finish in.
+func planOutputs(inputs []string, outDir string, requested imaging.Format) []convertJob {
+	jobs := make([]convertJob, len(inputs))
+	taken := map[string]string{} // output path -> the input that claimed it
+	for i, in := range inputs {
+		j := &jobs[i]
+		j.in = in
+		head, err := readHead(in)
+		if err != nil {
+			j.err = err
+			continue
+		}
+		f, err := imaging.Sniff(head)
+		if err != nil {
+			j.err = err // DecodeGray would say the same
+			continue
+		}
+		j.format = imaging.OutputFormat(f, requested)
+		base := filepath.Base(in)
+		j.out = filepath.Join(outDir, strings.TrimSuffix(base, filepath.Ext(base))+"."+string(j.format))
+		if prev, dup := taken[j.out]; dup {
+			j.err = fmt.Errorf("output %s would overwrite the one from %s", j.out, prev)
+			continue
+		}
+		taken[j.out] = in
+	}
+	return jobs
+}
+
+func readHead(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, imaging.SniffLen)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return head[:n], nil
 }
 
 // listInputs expands directories into their files, sorted, skipping hidden
@@ -126,59 +194,48 @@ func listInputs(args []string, stderr io.Writer) (files []string, failed bool) {
 // convertOne chains the steps as the state machine does: Grayscale's
 // DecodeGray and WriteRaw, then Resize's ReadRaw, Resize and Encode; the
 // intermediate stays in memory instead of a scratch bucket.
-func convertOne(in, outDir string, w, h int, mode imaging.Mode, format imaging.Format, taken map[string]string) (string, imaging.Info, error) {
+func convertOne(in, out string, outFormat imaging.Format, w, h int, mode imaging.Mode) (imaging.Info, error) {
 	f, err := os.Open(in)
 	if err != nil {
-		return "", imaging.Info{}, err
+		return imaging.Info{}, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return "", imaging.Info{}, err
+		return imaging.Info{}, err
 	}
 	lim := imaging.DefaultLimits()
 	gray, info, err := imaging.DecodeGray(f, st.Size(), &imaging.DecodeOptions{Limits: lim, TargetWidth: w, TargetHeight: h})
 	if err != nil {
-		return "", info, err
+		return info, err
 	}
-	outFormat := imaging.OutputFormat(info.Format, format)
-	base := filepath.Base(in)
-	out := filepath.Join(outDir, strings.TrimSuffix(base, filepath.Ext(base))+"."+string(outFormat))
-	if prev, dup := taken[out]; dup {
-		return "", info, fmt.Errorf("output %s would overwrite the one from %s", out, prev)
-	}
-	taken[out] = in
-
 	var raw bytes.Buffer
 	raw.Grow(int(imaging.RawSize(gray.Rect.Dx(), gray.Rect.Dy())))
 	if err := imaging.WriteRaw(&raw, gray); err != nil {
-		return "", info, err
+		return info, err
 	}
 	var small *image.Gray
 	if small, err = imaging.ReadRaw(&raw, lim); err != nil {
-		return "", info, err
+		return info, err
 	}
 	small = imaging.Resize(small, w, h, mode)
 
 	// Write beside the target and rename, so a failed run leaves no
 	// half-written output under the final name.
-	tmp, err := os.CreateTemp(outDir, ".convert-*")
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".convert-*")
 	if err != nil {
-		return "", info, err
+		return info, err
 	}
 	defer os.Remove(tmp.Name())
 	if err := imaging.Encode(tmp, small, outFormat); err != nil {
 		tmp.Close()
-		return "", info, err
+		return info, err
 	}
 	if err := tmp.Close(); err != nil {
-		return "", info, err
+		return info, err
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes 0600
-		return "", info, err
+		return info, err
 	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return "", info, err
-	}
-	return out, info, nil
+	return info, os.Rename(tmp.Name(), out)
 }
