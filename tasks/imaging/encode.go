@@ -23,14 +23,3 @@ func Encode(w io.Writer, img *image.Gray, f Format) error {
 	}
 	return &UnsupportedFormatError{Format: f, Reason: "cannot encode (only jpeg and png)"}
 }
-
-// Ext is the file extension, with the dot, for a format Encode writes.
-func (f Format) Ext() string {
-	switch f {
-	case JPEG:
-		return ".jpg"
-	case TIFF:
-		return ".tif"
-	}
-	return "." + string(f)
-}
