@@ -92,6 +92,9 @@ type component struct {
 	keep int
 }
 
+// maxScans bounds the scans of one image (see decoder.scan).
+const maxScans = 256
+
 type scanHeader struct {
 	ns     int
 	comp   [4]int // indexes into decoder.comps
@@ -130,6 +133,7 @@ type decoder struct {
 	eobrun      int
 	blk         [64]int32
 	scanBuf     scanHeader
+	scans       int
 }
 
 func (d *decoder) progressive() bool { return d.sof == 0xC2 }
@@ -487,6 +491,13 @@ func (d *decoder) scan(seg []byte, pos int) (int, error) {
 	sc, err := d.parseSOS(seg)
 	if err != nil {
 		return 0, err
+	}
+	// A progressive scan visits every block of its component even when an
+	// end-of-band run codes thousands of them in a few bits, so scan count,
+	// not data size, bounds the work: cap it. Encoders write about 10
+	// (jpegtran, mozjpeg); one scan per coefficient and component is 195.
+	if d.scans++; d.scans > maxScans {
+		return 0, UnsupportedError("more than 256 scans")
 	}
 	if !d.ready {
 		if err := d.setup(); err != nil {

@@ -400,6 +400,36 @@ func TestRestartMarkerOrder(t *testing.T) {
 	}
 }
 
+// TestScanLimit: a progressive file with 300 scans is refused (each scan walks
+// every block, so scans, not bytes, bound the work).
+func TestScanLimit(t *testing.T) {
+	data := readFile(t, "testdata/seeding_gray_progressive.jpg")
+	sos := bytes.Index(data, []byte{0xFF, 0xDA})
+	if sos < 0 {
+		t.Fatal("no SOS")
+	}
+	id := data[sos+5] // the first scan's component
+	// A DC refinement scan (Ss=Se=0, Ah=1, Al=0): one bit for each of the
+	// 13x10 blocks, all zero.
+	refine := append([]byte{0xFF, 0xDA, 0, 8, 1, id, 0, 0, 0, 0x10}, make([]byte, 17)...)
+	build := func(n int) []byte {
+		var b bytes.Buffer
+		b.Write(data[:sos])
+		for i := 0; i < n; i++ {
+			b.Write(refine)
+		}
+		b.Write(data[sos:])
+		return b.Bytes()
+	}
+	if _, err := DecodeGray(build(10), 8); err != nil {
+		t.Fatalf("10 extra scans: %v", err)
+	}
+	var ue UnsupportedError
+	if _, err := DecodeGray(build(300), 8); !errors.As(err, &ue) {
+		t.Errorf("300 extra scans: got %v, want an UnsupportedError", err)
+	}
+}
+
 func TestErrorTypes(t *testing.T) {
 	cases := []struct {
 		name string
