@@ -75,6 +75,7 @@ func synthesizeAndRun(m *testing.M) (int, error) {
 // synth is one synthesized stack: the assertions Template and its JSON.
 type synth struct {
 	stack     *Stack
+	lambdaDir string
 	template  assertions.Template
 	resources map[string]map[string]any // logical id → resource
 	outputs   map[string]any
@@ -90,7 +91,7 @@ func newSynth(app awscdk.App, id string, c Config, lambdaDir string) (*synth, er
 	}
 	tpl := assertions.Template_FromStack(st.Stack, nil)
 	js := *tpl.ToJSON()
-	s := &synth{stack: st, template: tpl, resources: map[string]map[string]any{}, names: map[string]string{}}
+	s := &synth{stack: st, lambdaDir: lambdaDir, template: tpl, resources: map[string]map[string]any{}, names: map[string]string{}}
 	for lid, r := range js["Resources"].(map[string]any) {
 		s.resources[lid] = r.(map[string]any)
 	}
