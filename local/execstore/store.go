@@ -1,6 +1,7 @@
 package execstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,7 +30,8 @@ type Record struct {
 	History json.RawMessage `json:"history,omitempty"`
 }
 
-// Store is a directory of records; safe for concurrent use.
+// Store is a directory of records; safe for concurrent use. Only the
+// summary of each record is kept in memory; histories are read from disk.
 type Store struct {
 	dir  string
 	mu   sync.RWMutex
@@ -62,6 +64,7 @@ func Open(dir string) (*Store, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), err))
 			continue
 		}
+		r.History = nil
 		s.recs[r.ExecutionARN] = &r
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -73,10 +76,14 @@ func Open(dir string) (*Store, error) {
 // Put saves r, replacing any record with the same ARN. The file is written
 // to a temporary name and renamed, so a crash never leaves half a record.
 func (s *Store) Put(r *Record) error {
-	b, err := json.Marshal(r)
-	if err != nil {
+	// Inputs and outputs are kept as written: no \u003c for "<".
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
 		return fmt.Errorf("execstore: %w", err)
 	}
+	b := buf.Bytes()
 	name := filepath.Join(s.dir, fileName(r.ExecutionARN))
 	tmp := name + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
@@ -86,24 +93,32 @@ func (s *Store) Put(r *Record) error {
 		return fmt.Errorf("execstore: %w", err)
 	}
 	cp := *r
+	cp.History = nil // histories stay on disk: memory must not grow with them
 	s.mu.Lock()
 	s.recs[r.ExecutionARN] = &cp
 	s.mu.Unlock()
 	return nil
 }
 
-// Get returns the record of an execution ARN.
+// Get returns the whole record of an execution ARN, history included (read
+// from its file).
 func (s *Store) Get(arn string) (Record, bool) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r, ok := s.recs[arn]
+	_, ok := s.recs[arn]
+	s.mu.RUnlock()
 	if !ok {
 		return Record{}, false
 	}
-	return *r, true
+	b, err := os.ReadFile(filepath.Join(s.dir, fileName(arn)))
+	var r Record
+	if err != nil || json.Unmarshal(b, &r) != nil {
+		return Record{}, false
+	}
+	return r, true
 }
 
-// List returns the records of a state machine ("" for all), newest first.
+// List returns the records of a state machine ("" for all), newest first,
+// without their histories (Get has them).
 func (s *Store) List(stateMachineARN string) []Record {
 	s.mu.RLock()
 	out := make([]Record, 0, len(s.recs))

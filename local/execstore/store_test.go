@@ -16,7 +16,7 @@ func TestPutReopenList(t *testing.T) {
 	}
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	recs := []Record{
-		{ExecutionARN: "arn:aws:states:us-east-1:0:execution:a:1", StateMachineARN: "sm-a", Status: "SUCCEEDED", StartDate: t0, Output: json.RawMessage(`{"x":1}`)},
+		{ExecutionARN: "arn:aws:states:us-east-1:0:execution:a:1", StateMachineARN: "sm-a", Status: "SUCCEEDED", StartDate: t0, Output: json.RawMessage(`{"x":1}`), History: json.RawMessage(`[{"id":1}]`)},
 		{ExecutionARN: "arn:aws:states:us-east-1:0:execution:a:2", StateMachineARN: "sm-a", Status: "RUNNING", StartDate: t0.Add(time.Second)},
 		{ExecutionARN: "arn:aws:states:us-east-1:0:execution:b:1", StateMachineARN: "sm-b", Status: "FAILED", Error: "E", StartDate: t0},
 	}
@@ -37,6 +37,14 @@ func TestPutReopenList(t *testing.T) {
 	got, ok := s2.Get(recs[1].ExecutionARN)
 	if !ok || got.Status != "SUCCEEDED" {
 		t.Fatalf("after reopen: got %+v, %v, want status SUCCEEDED", got, ok)
+	}
+	if h, _ := s2.Get(recs[0].ExecutionARN); string(h.History) != `[{"id":1}]` {
+		t.Errorf("history from disk: got %s, want [{\"id\":1}]", h.History)
+	}
+	for _, r := range s2.List("") {
+		if r.History != nil {
+			t.Errorf("List kept the history of %s in memory", r.ExecutionARN)
+		}
 	}
 	if got, want := len(s2.List("")), 3; got != want {
 		t.Errorf("List all: got %d records, want %d", got, want)

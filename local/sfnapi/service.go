@@ -106,6 +106,9 @@ func NewService(engine *asl.Engine, store *execstore.Store, logger *slog.Logger)
 	}
 	for _, r := range store.List("") {
 		if r.Status == StatusRunning {
+			if full, ok := store.Get(r.ExecutionARN); ok {
+				r = full // List leaves histories on disk
+			}
 			s.abandon(r)
 		}
 	}
