@@ -46,9 +46,13 @@ func newClient(s *Server, secret string) *s3.Client {
 	if secret != "" {
 		sk = secret
 	}
+	return newClientAt(s.Endpoint(), s.Region(), ak, sk)
+}
+
+func newClientAt(endpoint, region, ak, sk string) *s3.Client {
 	return s3.New(s3.Options{
-		Region:       s.Region(),
-		BaseEndpoint: aws.String(s.Endpoint()),
+		Region:       region,
+		BaseEndpoint: aws.String(endpoint),
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider(ak, sk, ""),
 	})
