@@ -10,9 +10,10 @@
 // is checked against Config.AccessKey/SecretKey (defaults DefaultAccessKey and
 // DefaultSecretKey), the listener is bound to a loopback address (Config.Addr,
 // port 0 picks a free one), clients must use path-style addressing. Objects
-// are plain files: Dir/objects/<bucket>/<key> (see Server.ObjectPath); object
-// metadata (ETag, x-amz-meta-*, content type) lives in versitygw's sidecar
-// files under Dir/meta. Config.Buckets are created at Start if missing.
+// are plain files: Dir/objects/<bucket>/<key> (see Server.ObjectPath); their
+// metadata (ETag, x-amz-meta-*, content type) is kept by versitygw in user
+// xattrs, or in sidecar files under Dir/meta where xattrs are missing.
+// Config.Buckets are created at Start if missing.
 //
 // Caveats inherited from versitygw v1.8.0:
 //   - One endpoint per process (Start returns ErrAlreadyRunning otherwise):
@@ -21,7 +22,9 @@
 //     use relative paths after Start are affected too.
 //   - Keys "a" and "a/b" cannot coexist (a key is a file, a prefix a
 //     directory); the second write fails and emits nothing.
-//   - posix.New prints "Using sidecar directory for metadata: ..." to stdout.
+//   - Object metadata is kept in user xattrs; on a filesystem without them
+//     it falls back to sidecar files, and posix.New then prints "Using sidecar
+//     directory for metadata: ..." to stdout.
 //   - CopyObjectThreshold is set to 5 GiB (S3's limit); versitygw rejects all
 //     copies at its zero value.
 //

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -485,5 +487,71 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("Validate() = %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+func TestFolderObjectAndContextCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := Start(ctx, Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(s, "")
+	put(t, c, testBucket, "folder/", "")
+	_, ev := nextEvent(t, s)
+	if ev.Detail.Object.Key != "folder/" || ev.Detail.Object.Size != 0 {
+		t.Errorf("folder object event: key %q size %d; want folder/ 0", ev.Detail.Object.Key, ev.Detail.Object.Size)
+	}
+	cancel()
+	select {
+	case _, ok := <-s.Events():
+		if ok {
+			t.Error("got an event after cancel, want the channel closed")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Events not closed 10s after the context was cancelled")
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close after cancel: %v", err)
+	}
+}
+
+func TestSidecarMetadata(t *testing.T) {
+	dir := t.TempDir()
+	for round := range 2 { // written in the first round, read after a restart
+		func() {
+			s := startServer(t, Config{Dir: dir, sidecar: true})
+			c := newClient(s, "")
+			ctx := context.Background()
+			key := aws.String("side/car.jpg")
+			var etag string
+			if round == 0 {
+				out, err := c.PutObject(ctx, &s3.PutObjectInput{
+					Bucket: aws.String(testBucket), Key: key, Body: strings.NewReader("sc"),
+					Metadata: map[string]string{"k": "v"},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				etag = aws.ToString(out.ETag)
+				_, ev := nextEvent(t, s)
+				if ev.Detail.Object.ETag != strings.Trim(etag, `"`) {
+					t.Errorf("event etag %q, want %s", ev.Detail.Object.ETag, etag)
+				}
+			}
+			head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(testBucket), Key: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if head.Metadata["k"] != "v" || aws.ToString(head.ETag) == "" {
+				t.Errorf("round %d: metadata %v etag %q; want k=v and an etag", round, head.Metadata, aws.ToString(head.ETag))
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}()
+	}
+	if _, err := os.Stat(filepath.Join(dir, "meta", testBucket)); err != nil {
+		t.Errorf("no sidecar metadata under Dir/meta: %v", err)
 	}
 }

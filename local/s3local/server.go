@@ -43,7 +43,8 @@ const copyObjectThreshold = 5 << 30
 // Config configures the embedded endpoint. Zero fields take the defaults above.
 type Config struct {
 	// Dir holds everything: objects/<bucket>/<key> (plain files),
-	// meta/ (versitygw's sidecar metadata) and outbox/ (undelivered or
+	// meta/ (versitygw's sidecar metadata, only where the filesystem lacks
+	// user xattrs) and outbox/ (undelivered or
 	// unacknowledged events). Required.
 	Dir string
 	// Addr is host:port to listen on; the host must be a loopback address.
@@ -58,6 +59,9 @@ type Config struct {
 	// EventBuckets are the buckets whose writes emit events. Nil means all
 	// buckets; an empty non-nil slice means none.
 	EventBuckets []string
+	// sidecar forces sidecar metadata, so tests cover that path on
+	// filesystems that have xattrs.
+	sidecar bool
 	// Logger receives start-up and event-emission logs. Nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -182,17 +186,22 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 
-	// Sidecar metadata rather than xattrs: it works on every filesystem
-	// (tmpfs before Linux 6.6 has no user xattrs).
-	sc, err := meta.NewSideCar(metaDir)
-	if err != nil {
-		return nil, fmt.Errorf("s3local: start: sidecar: %w", err)
-	}
-	p, err := posix.New(root, sc, posix.PosixOpts{
-		SideCarDir:          metaDir,
+	// Object metadata goes into user xattrs, versitygw's default. Where the
+	// filesystem has none (tmpfs before Linux 6.6), sidecar files under
+	// Dir/meta take their place; posix.New then prints a line to stdout.
+	var store meta.MetadataStorer = meta.XattrMeta{}
+	opts := posix.PosixOpts{
 		CopyObjectThreshold: copyObjectThreshold,
 		ValidateBucketNames: true,
-	})
+	}
+	if err := (meta.XattrMeta{}).Test(root); err != nil || cfg.sidecar {
+		sc, err := meta.NewSideCar(metaDir)
+		if err != nil {
+			return nil, fmt.Errorf("s3local: start: sidecar: %w", err)
+		}
+		store, opts.SideCarDir = sc, metaDir
+	}
+	p, err := posix.New(root, store, opts)
 	if err != nil {
 		return nil, fmt.Errorf("s3local: start: posix backend: %w", err)
 	}
@@ -219,6 +228,11 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		Quiet:             true,
 		KeepAlive:         true,
 		DisableACLs:       true,
+		// Given explicitly so that auth.New does not print its
+		// single-account notice to stdout.
+		IAMService: auth.NewIAMServiceSingle(auth.Account{
+			Access: cfg.AccessKey, Secret: cfg.SecretKey, Role: auth.RoleAdmin,
+		}),
 	}
 	go func() { s.done <- embedgw.RunVersityGW(gwCtx, be, gwCfg) }()
 
