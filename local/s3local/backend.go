@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -23,11 +25,28 @@ import (
 type eventBackend struct {
 	backend.Backend
 	s *Server
+	// keyLocks serialize writes to one key from the backend write through
+	// the choice of sequencer, so that for one key a later sequencer always
+	// means the later write, as S3 promises. Keys share 256 locks.
+	keyLocks [256]sync.Mutex
+}
+
+// lockKey locks the shard of bucket/key and returns the unlock function.
+func (b *eventBackend) lockKey(bucket, key string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(bucket))
+	h.Write([]byte{0})
+	h.Write([]byte(key))
+	m := &b.keyLocks[h.Sum32()%uint32(len(b.keyLocks))]
+	m.Lock()
+	return m.Unlock
 }
 
 var _ backend.Backend = (*eventBackend)(nil)
 
 func (b *eventBackend) PutObject(ctx context.Context, in s3response.PutObjectInput) (s3response.PutObjectOutput, error) {
+	unlock := b.lockKey(deref(in.Bucket), deref(in.Key))
+	defer unlock()
 	out, err := b.Backend.PutObject(ctx, in)
 	if err != nil {
 		return out, err
@@ -49,6 +68,8 @@ func (b *eventBackend) PutObject(ctx context.Context, in s3response.PutObjectInp
 }
 
 func (b *eventBackend) CopyObject(ctx context.Context, in s3response.CopyObjectInput) (s3response.CopyObjectOutput, error) {
+	unlock := b.lockKey(deref(in.Bucket), deref(in.Key))
+	defer unlock()
 	out, err := b.Backend.CopyObject(ctx, in)
 	if err != nil {
 		return out, err
@@ -64,6 +85,8 @@ func (b *eventBackend) CopyObject(ctx context.Context, in s3response.CopyObjectI
 }
 
 func (b *eventBackend) CompleteMultipartUpload(ctx context.Context, in *s3.CompleteMultipartUploadInput) (s3response.CompleteMultipartUploadResult, string, error) {
+	unlock := b.lockKey(deref(in.Bucket), deref(in.Key))
+	defer unlock()
 	out, versionID, err := b.Backend.CompleteMultipartUpload(ctx, in)
 	if err != nil {
 		return out, versionID, err

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,6 +130,9 @@ func (ob *outbox) ack(id string) error {
 	name, ok := ob.pending[id]
 	if ok {
 		delete(ob.pending, id)
+		// An ID known from an earlier run may be acked before its
+		// redelivery: drop it from the queue too.
+		ob.queue = slices.DeleteFunc(ob.queue, func(d Delivery) bool { return d.ID == id })
 	}
 	ob.mu.Unlock()
 	if !ok {
@@ -176,7 +180,11 @@ func (ob *outbox) pump() {
 		select {
 		case ob.out <- d:
 			ob.mu.Lock()
-			ob.queue = ob.queue[1:]
+			if len(ob.queue) > 0 && ob.queue[0].ID == d.ID {
+				ob.queue = ob.queue[1:]
+			} else { // acked while being handed over
+				ob.queue = slices.DeleteFunc(ob.queue, func(q Delivery) bool { return q.ID == d.ID })
+			}
 			ob.mu.Unlock()
 		case <-ob.closed:
 			return

@@ -339,7 +339,9 @@ func (s *Server) Dir() string { return s.cfg.Dir }
 func (s *Server) Events() <-chan Delivery { return s.outbox.out }
 
 // Ack marks an event as fully handled: it is removed from the outbox and not
-// delivered again after a restart. Acking an ID that is not pending returns
+// delivered again after a restart. An event redelivered at Start may be acked
+// by ID before it arrives; it then is not delivered, unless it was already
+// being handed over. Acking an ID that is not pending returns
 // an error wrapping ErrUnknownEvent.
 func (s *Server) Ack(id string) error { return s.outbox.ack(id) }
 
