@@ -4,6 +4,17 @@
 // It is the embedded default's stand-in for an S3 bucket with EventBridge
 // notifications turned on.
 //
+// # API
+//
+//	srv, err := s3local.Start(ctx, s3local.Config{Dir: dir}) // one per process
+//	client := s3.New(srv.S3Options())                        // or srv.Endpoint(), srv.Credentials()
+//	for d := range srv.Events() {                            // Delivery{ID, Event []byte}
+//		... handle d.Event (EventBridge JSON, see s3event.Event) ...
+//		srv.Ack(d.ID)                                        // only when fully handled
+//	}
+//	srv.ObjectPath(bucket, key)                              // the plain file behind an object
+//	srv.Close()                                              // closes Events; unacked events stay
+//
 // # Endpoint
 //
 // The S3 API is github.com/versity/versitygw (embedgw + posix backend): SigV4

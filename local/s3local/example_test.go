@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/imgprep/imgprep/local/s3local"
 	"github.com/imgprep/imgprep/s3event"
@@ -24,12 +23,7 @@ func ExampleStart() {
 	}
 	defer srv.Close()
 
-	client := s3.New(s3.Options{
-		Region:       srv.Region(),
-		BaseEndpoint: aws.String(srv.Endpoint()),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(s3local.DefaultAccessKey, s3local.DefaultSecretKey, ""),
-	})
+	client := s3.New(srv.S3Options())
 	_, err = client.PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String("imgprep-input"), Key: aws.String("cats/tabby cat.jpg"), Body: strings.NewReader("jpeg"),
 	})

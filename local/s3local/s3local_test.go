@@ -45,11 +45,11 @@ func startServer(t *testing.T, cfg Config) *Server {
 }
 
 func newClient(s *Server, secret string) *s3.Client {
-	ak, sk := s.Credentials()
-	if secret != "" {
-		sk = secret
+	if secret == "" {
+		return s3.New(s.S3Options())
 	}
-	return newClientAt(s.Endpoint(), s.Region(), ak, sk)
+	ak, _ := s.Credentials()
+	return newClientAt(s.Endpoint(), s.Region(), ak, secret)
 }
 
 func newClientAt(endpoint, region, ak, sk string) *s3.Client {
@@ -165,8 +165,14 @@ func TestPutObjectEventAndMetadata(t *testing.T) {
 	if got := len(detail); got != 7 {
 		t.Errorf("detail fields = %d, want 7: %s", got, raw["detail"])
 	}
+	if got := s.Pending(); got != 1 {
+		t.Errorf("Pending() before Ack = %d, want 1", got)
+	}
 	if err := s.Ack(d.ID); err != nil {
 		t.Errorf("Ack: %v", err)
+	}
+	if got := s.Pending(); got != 0 {
+		t.Errorf("Pending() after Ack = %d, want 0", got)
 	}
 
 	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(testBucket), Key: &key})

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/versity/versitygw/auth"
@@ -329,6 +331,21 @@ func (s *Server) Region() string { return s.cfg.Region }
 func (s *Server) Credentials() (accessKey, secretKey string) {
 	return s.cfg.AccessKey, s.cfg.SecretKey
 }
+
+// S3Options are aws-sdk-go-v2 S3 client options for this endpoint: region,
+// base endpoint, path-style addressing and the static credentials. Use as
+// s3.New(srv.S3Options()).
+func (s *Server) S3Options() s3.Options {
+	return s3.Options{
+		Region:       s.cfg.Region,
+		BaseEndpoint: aws.String(s.endpoint),
+		UsePathStyle: true,
+		Credentials:  credentials.NewStaticCredentialsProvider(s.cfg.AccessKey, s.cfg.SecretKey, ""),
+	}
+}
+
+// Pending is the number of events written and not yet acknowledged.
+func (s *Server) Pending() int { return s.outbox.pendingCount() }
 
 // Dir is the absolute data directory.
 func (s *Server) Dir() string { return s.cfg.Dir }
