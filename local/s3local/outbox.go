@@ -146,6 +146,28 @@ func (ob *outbox) ack(id string) error {
 	return nil
 }
 
+// redeliver queues a pending event again, read back from its file.
+func (ob *outbox) redeliver(id string) error {
+	ob.mu.Lock()
+	name, ok := ob.pending[id]
+	ob.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("redeliver %q: %w", id, ErrUnknownEvent)
+	}
+	data, err := os.ReadFile(filepath.Join(ob.dir, name))
+	if err != nil {
+		return fmt.Errorf("s3local: redeliver %q: %w", id, err)
+	}
+	ob.mu.Lock()
+	ob.queue = append(ob.queue, Delivery{ID: id, Event: data})
+	ob.mu.Unlock()
+	select {
+	case ob.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
 func (ob *outbox) pendingCount() int {
 	ob.mu.Lock()
 	defer ob.mu.Unlock()

@@ -632,3 +632,22 @@ func TestAckBeforeRedelivery(t *testing.T) {
 	}
 	noEventBefore(t, s2, newClient(s2, ""))
 }
+
+func TestRedeliver(t *testing.T) {
+	s := startServer(t, Config{})
+	put(t, newClient(s, ""), testBucket, "retry.jpg", "r")
+	d, _ := nextEvent(t, s)
+	if err := s.Redeliver(d.ID); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := nextEvent(t, s)
+	if again.ID != d.ID || !bytes.Equal(again.Event, d.Event) {
+		t.Errorf("redelivered %s, want %s with the same JSON", again.ID, d.ID)
+	}
+	if err := s.Ack(d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Redeliver(d.ID); !errors.Is(err, ErrUnknownEvent) {
+		t.Errorf("Redeliver after Ack = %v, want ErrUnknownEvent", err)
+	}
+}

@@ -362,6 +362,12 @@ func (s *Server) Events() <-chan Delivery { return s.outbox.out }
 // an error wrapping ErrUnknownEvent.
 func (s *Server) Ack(id string) error { return s.outbox.ack(id) }
 
+// Redeliver queues a pending (unacknowledged) event for delivery again, for a
+// consumer whose handling failed and that wants to retry without a restart,
+// as EventBridge retries a failed target. It returns an error wrapping
+// ErrUnknownEvent for an ID that is not pending.
+func (s *Server) Redeliver(id string) error { return s.outbox.redeliver(id) }
+
 // ObjectPath is the plain file that holds an object. The path exists only
 // when the object does.
 func (s *Server) ObjectPath(bucket, key string) string {
