@@ -11,6 +11,7 @@
 //	for d := range srv.Events() {                            // Delivery{ID, Event []byte}
 //		... handle d.Event (EventBridge JSON, see s3event.Event) ...
 //		srv.Ack(d.ID)                                        // only when fully handled
+//		// or srv.Redeliver(d.ID) to try again now
 //	}
 //	srv.ObjectPath(bucket, key)                              // the plain file behind an object
 //	srv.Close()                                              // closes Events; unacked events stay
