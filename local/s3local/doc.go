@@ -31,7 +31,8 @@
 //   - One endpoint per process (Start returns ErrAlreadyRunning otherwise):
 //     embedgw keeps package-level state and posix.New calls os.Chdir to the
 //     objects directory. Every path here is made absolute first; callers that
-//     use relative paths after Start are affected too.
+//     use relative paths while the endpoint runs are affected too. Close
+//     changes back to the directory that was current at Start.
 //   - Keys "a" and "a/b" cannot coexist (a key is a file, a prefix a
 //     directory); the second write fails and emits nothing.
 //   - Object metadata is kept in user xattrs; on a filesystem without them

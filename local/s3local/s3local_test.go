@@ -651,3 +651,22 @@ func TestRedeliver(t *testing.T) {
 		t.Errorf("Redeliver after Ack = %v, want ErrUnknownEvent", err)
 	}
 }
+
+func TestWorkingDirectoryRestoredOnClose(t *testing.T) {
+	before, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Start(context.Background(), Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	during, _ := os.Getwd()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Getwd()
+	if after != before {
+		t.Errorf("working directory after Close = %q, want %q (was %q while serving)", after, before, during)
+	}
+}

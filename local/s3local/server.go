@@ -128,6 +128,7 @@ type Delivery struct {
 type Server struct {
 	cfg      Config
 	root     string // absolute objects directory
+	prevWD   string // working directory before posix.New changed it
 	endpoint string
 	outbox   *outbox
 	cancel   context.CancelFunc
@@ -169,6 +170,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("s3local: start: %w", err)
 	}
 	cfg.Dir = dir
+	prevWD, _ := os.Getwd()
 	root := filepath.Join(dir, "objects")
 	metaDir := filepath.Join(dir, "meta")
 	outDir := filepath.Join(dir, "outbox")
@@ -208,11 +210,12 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("s3local: start: posix backend: %w", err)
 	}
 
-	s := &Server{cfg: cfg, root: root, endpoint: "http://" + addr, outbox: ob, done: make(chan error, 1)}
+	s := &Server{cfg: cfg, root: root, prevWD: prevWD, endpoint: "http://" + addr, outbox: ob, done: make(chan error, 1)}
 
 	if err := createBuckets(ctx, p, cfg); err != nil {
 		p.Shutdown()
 		ob.close()
+		s.restoreWD()
 		return nil, err
 	}
 
@@ -241,6 +244,7 @@ func start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := waitReady(addr, s.done); err != nil {
 		cancel()
 		ob.close()
+		s.restoreWD()
 		return nil, err
 	}
 	ob.startPump()
@@ -388,7 +392,15 @@ func (s *Server) Close() error {
 			s.closeErr = errors.New("s3local: gateway did not stop within 30s")
 		}
 		s.outbox.close()
+		s.restoreWD()
 		running.Store(false)
 	})
 	return s.closeErr
+}
+
+// restoreWD undoes posix.New's os.Chdir once the backend no longer needs it.
+func (s *Server) restoreWD() {
+	if s.prevWD != "" {
+		_ = os.Chdir(s.prevWD)
+	}
 }
