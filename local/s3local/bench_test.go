@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // BenchmarkPutObject1MiB measures an acknowledged 1 MiB PUT over loopback,
 // including the object fsync and the durable outbox write, with the consumer
@@ -22,7 +25,7 @@ func BenchmarkPutObject1MiB(b *testing.B) {
 }
 
 func benchPut(b *testing.B, eventBuckets []string) {
-	s, err := Start(context.Background(), Config{Dir: b.TempDir(), EventBuckets: eventBuckets})
+	s, err := Start(context.Background(), Config{Dir: b.TempDir(), EventBuckets: eventBuckets, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +49,7 @@ func benchPut(b *testing.B, eventBuckets []string) {
 }
 
 func BenchmarkGetObject1MiB(b *testing.B) {
-	s, err := Start(context.Background(), Config{Dir: b.TempDir(), EventBuckets: []string{}})
+	s, err := Start(context.Background(), Config{Dir: b.TempDir(), EventBuckets: []string{}, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
 	}
