@@ -30,18 +30,14 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 	if f != nil {
 		return nil, nil, f
 	}
-	proc := st.Processor
 	procCfg, _ := procRaw(raw)["ProcessorConfig"].(map[string]any)
-	mode, _ := procCfg["Mode"].(string)
-	distributed := mode == "DISTRIBUTED"
-	childType, _ := procCfg["ExecutionType"].(string)
-
-	var items []any
-	if reader, ok := raw["ItemReader"].(map[string]any); ok {
-		items, f = sc.readItems(reader, eff, states)
-	} else {
-		items, f = sc.mapItems(eff, states)
+	if mode, _ := procCfg["Mode"].(string); mode == "DISTRIBUTED" {
+		return sc.distributedMap(eff, states)
 	}
+
+	// An inline Map's items are part of its input (at most 256 KiB), so
+	// they are selected up front.
+	items, f := sc.mapItems(eff, states)
 	if f != nil {
 		return nil, nil, f
 	}
@@ -49,15 +45,6 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 	if f != nil {
 		return nil, nil, f
 	}
-	tolCount, f := sc.numField("ToleratedFailureCount", eff, states)
-	if f != nil {
-		return nil, nil, f
-	}
-	tolPct, f := sc.numField("ToleratedFailurePercentage", eff, states)
-	if f != nil {
-		return nil, nil, f
-	}
-
 	// Per-item inputs, computed before any iteration runs so the context
 	// object's Map.Item never races.
 	selector, hasSel := raw["ItemSelector"]
@@ -82,57 +69,13 @@ func (sc *stateRun) mapState() (any, map[string]any, *failure) {
 			return nil, nil, f
 		}
 	}
-	if distributed {
-		if b, ok := raw["ItemBatcher"].(map[string]any); ok {
-			if inputs, f = sc.batch(b, inputs, eff, states); f != nil {
-				return nil, nil, f
-			}
-		}
-	}
 
 	t := sc.t
 	started := t.emit("MapStateStarted", "mapStateStartedEventDetails", map[string]any{"length": int64(len(inputs))})
-	var (
-		results []any
-		failed  int
-		first   *failure
-		errs    []*failure
-	)
-	if distributed {
-		label := st.Name
-		if l, ok := raw["Label"].(string); ok && l != "" {
-			label = l
-		}
-		mapRunARN := fmt.Sprintf("arn:aws:states:%s:%s:mapRun:%s/%s:%s", t.ex.region, t.ex.account, t.ex.smCtx["Name"], label, uuid.NewString())
-		t.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{"mapRunArn": mapRunARN})
-		tolerated := func(failed int) bool {
-			return failed == 0 ||
-				(tolCount > 0 && float64(failed) <= tolCount) ||
-				(tolPct > 0 && float64(failed)*100 <= tolPct*float64(len(inputs)))
-		}
-		results, errs, failed = sc.runChildren(proc, inputs, maxConc, childType, mapRunARN, tolerated)
-		if !tolerated(failed) {
-			mf := &failure{Error: ErrExceedToleratedFailure, Cause: "The specified tolerated failure threshold was exceeded"}
-			t.emit("MapRunFailed", "mapRunFailedEventDetails", map[string]any{"error": mf.Error, "cause": mf.Cause})
-			t.emit("MapStateFailed", "", nil)
-			return nil, nil, mf
-		}
-		t.emit("MapRunSucceeded", "", nil)
-		if w, ok := raw["ResultWriter"].(map[string]any); ok {
-			out, f := sc.writeResults(w, mapRunARN, inputs, results, errs, eff, states)
-			if f != nil {
-				t.emit("MapStateFailed", "", nil)
-				return nil, nil, f
-			}
-			t.emit("MapStateSucceeded", "", nil)
-			return sc.finishResult(out, states)
-		}
-	} else {
-		results, first = sc.runIterations(proc, inputs, maxConc, started)
-		if first != nil {
-			t.emit("MapStateFailed", "", nil)
-			return nil, nil, first
-		}
+	results, first := sc.runIterations(st.Processor, inputs, maxConc, started)
+	if first != nil {
+		t.emit("MapStateFailed", "", nil)
+		return nil, nil, first
 	}
 	t.emit("MapStateSucceeded", "", nil)
 	return sc.finishResult(results, states)
@@ -307,60 +250,6 @@ func (sc *stateRun) runIterations(proc *Machine, inputs []any, maxConc int, star
 	return results, first
 }
 
-// runChildren runs a Distributed Map's items as child executions with
-// their own histories, as AWS does.
-// A failed child's slot in the results holds its error output.
-// Once failures exceed the tolerance the map run stops, as on AWS.
-func (sc *stateRun) runChildren(proc *Machine, inputs []any, maxConc int, childType, mapRunARN string, tolerated func(int) bool) ([]any, []*failure, int) {
-	ctx, cancel := context.WithCancel(sc.t.ctx)
-	defer cancel()
-	if childType == "" {
-		childType = "STANDARD"
-	}
-	if maxConc <= 0 {
-		maxConc = 1000
-	}
-	results := make([]any, len(inputs))
-	errs := make([]*failure, len(inputs))
-	sem := make(chan struct{}, maxConc)
-	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		failed int
-	)
-	for i, in := range inputs {
-		sem <- struct{}{}
-		if ctx.Err() != nil {
-			<-sem
-			mu.Lock()
-			failed++
-			errs[i] = &failure{Error: "States.Aborted", Cause: "map run stopped"}
-			results[i] = errs[i].output()
-			mu.Unlock()
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out, f := sc.runChild(ctx, proc, in, childType, mapRunARN)
-			mu.Lock()
-			defer mu.Unlock()
-			if f != nil {
-				failed++
-				errs[i] = f
-				results[i] = f.output()
-				if !tolerated(failed) {
-					cancel()
-				}
-				return
-			}
-			results[i] = out
-		}()
-	}
-	wg.Wait()
-	return results, errs, failed
-}
-
 func (sc *stateRun) runChild(ctx context.Context, proc *Machine, in any, childType, mapRunARN string) (any, *failure) {
 	parent := sc.t.ex
 	name := uuid.NewString()
@@ -400,141 +289,8 @@ func (sc *stateRun) runChild(ctx context.Context, proc *Machine, in any, childTy
 	return out, f
 }
 
-// batch groups item inputs for an ItemBatcher.
-func (sc *stateRun) batch(b map[string]any, inputs []any, eff any, states map[string]any) ([]any, *failure) {
-	get := func(name string) (float64, *failure) {
-		return sc.numFieldIn(b, name, eff, states)
-	}
-	maxItems, f := get("MaxItemsPerBatch")
-	if f != nil {
-		return nil, f
-	}
-	maxBytes, f := get("MaxInputBytesPerBatch")
-	if f != nil {
-		return nil, f
-	}
-	var batchInput map[string]any
-	if bi, ok := b["BatchInput"]; ok {
-		var v any
-		if states != nil {
-			v, f = sc.jaTemplate(bi, states, "BatchInput")
-		} else {
-			v, f = sc.jpTemplate(bi, eff)
-		}
-		if f != nil {
-			return nil, f
-		}
-		batchInput, _ = v.(map[string]any)
-	}
-	var out []any
-	var cur []any
-	size := 0
-	flush := func() {
-		if len(cur) == 0 {
-			return
-		}
-		m := map[string]any{"Items": cur}
-		if batchInput != nil {
-			m["BatchInput"] = batchInput
-		}
-		out = append(out, m)
-		cur, size = nil, 0
-	}
-	for _, in := range inputs {
-		n := len(toJSON(in))
-		if len(cur) > 0 && ((maxItems > 0 && float64(len(cur)) >= maxItems) || (maxBytes > 0 && float64(size+n) > maxBytes)) {
-			flush()
-		}
-		cur = append(cur, in)
-		size += n
-	}
-	flush()
-	return out, nil
-}
-
 func readerFailure(format string, args ...any) *failure {
 	return &failure{Error: ErrItemReaderFailed, Cause: fmt.Sprintf(format, args...)}
-}
-
-// readItems reads a Distributed Map's items from S3.
-func (sc *stateRun) readItems(reader map[string]any, eff any, states map[string]any) ([]any, *failure) {
-	ex := sc.t.ex
-	res, _ := reader["Resource"].(string)
-	var params map[string]any
-	var f *failure
-	if states != nil {
-		if a, ok := reader["Arguments"]; ok {
-			var v any
-			if v, f = sc.jaTemplate(a, states, "ItemReader/Arguments"); f != nil {
-				return nil, f
-			}
-			params, _ = v.(map[string]any)
-		}
-	} else if p, ok := reader["Parameters"]; ok {
-		var v any
-		if v, f = sc.jpTemplate(p, eff); f != nil {
-			return nil, f
-		}
-		params, _ = v.(map[string]any)
-	}
-	cfg, _ := reader["ReaderConfig"].(map[string]any)
-	maxItems := 0
-	mv, hasMax, f := sc.fieldValueIn(cfg, "MaxItems", eff, states)
-	if f != nil {
-		return nil, f
-	}
-	if hasMax {
-		n, ok := mv.(float64)
-		if !ok || n != math.Trunc(n) {
-			return nil, readerFailure("field MaxItems must be an integer")
-		}
-		if n < 0 {
-			return nil, readerFailure("field MaxItems must be positive")
-		}
-		maxItems = int(math.Min(n, maxItemsLimit))
-	}
-	if ex.eng.S3 == nil {
-		return nil, readerFailure("no S3 client is configured for the local engine")
-	}
-	bucket, _ := params["Bucket"].(string)
-	var items []any
-	switch res {
-	case s3ListObjectsV2:
-		prefix, _ := params["Prefix"].(string)
-		token := ""
-		for {
-			page, err := ex.eng.S3.ListObjectsV2(sc.t.ctx, bucket, prefix, token, 1000)
-			if err != nil {
-				return nil, readerFailure("s3 ListObjectsV2 %s/%s: %v", bucket, prefix, err)
-			}
-			for _, o := range page.Objects {
-				items = append(items, map[string]any{
-					"Key": o.Key, "Etag": o.Etag, "LastModified": float64(o.LastModified.Unix()),
-					"Size": float64(o.Size), "StorageClass": o.StorageClass,
-				})
-			}
-			if page.NextToken == "" || (maxItems > 0 && len(items) >= maxItems) {
-				break
-			}
-			token = page.NextToken
-		}
-	case s3GetObject:
-		key, _ := params["Key"].(string)
-		body, err := ex.eng.S3.GetObject(sc.t.ctx, bucket, key)
-		if err != nil {
-			return nil, readerFailure("s3 GetObject %s/%s: %v", bucket, key, err)
-		}
-		inputType, _ := cfg["InputType"].(string)
-		if items, f = parseItems(body, inputType, cfg); f != nil {
-			return nil, f
-		}
-	default:
-		return nil, readerFailure("unsupported ItemReader resource %q", res)
-	}
-	if maxItems > 0 && len(items) > maxItems {
-		items = items[:maxItems]
-	}
-	return items, nil
 }
 
 func parseItems(body []byte, inputType string, cfg map[string]any) ([]any, *failure) {
@@ -613,82 +369,4 @@ func parseItems(body []byte, inputType string, cfg map[string]any) ([]any, *fail
 		return out, nil
 	}
 	return nil, readerFailure("unsupported InputType %q", inputType)
-}
-
-// writeResults stores a Distributed Map's results as AWS's ResultWriter
-// does: a manifest plus SUCCEEDED/FAILED files under Prefix/<run id>/.
-func (sc *stateRun) writeResults(w map[string]any, mapRunARN string, inputs, results []any, errs []*failure, eff any, states map[string]any) (any, *failure) {
-	ex := sc.t.ex
-	var params map[string]any
-	var f *failure
-	if states != nil {
-		if a, ok := w["Arguments"]; ok {
-			var v any
-			if v, f = sc.jaTemplate(a, states, "ResultWriter/Arguments"); f != nil {
-				return nil, f
-			}
-			params, _ = v.(map[string]any)
-		}
-	} else if p, ok := w["Parameters"]; ok {
-		var v any
-		if v, f = sc.jpTemplate(p, eff); f != nil {
-			return nil, f
-		}
-		params, _ = v.(map[string]any)
-	}
-	if params == nil {
-		return results, nil
-	}
-	if ex.eng.S3 == nil {
-		return nil, &failure{Error: ErrResultWriterFailed, Cause: "no S3 client is configured for the local engine"}
-	}
-	bucket, _ := params["Bucket"].(string)
-	prefix, _ := params["Prefix"].(string)
-	runID := mapRunARN[strings.LastIndexByte(mapRunARN, ':')+1:]
-	base := strings.TrimSuffix(prefix, "/")
-	if base != "" {
-		base += "/"
-	}
-	base += runID + "/"
-	smARN, _ := ex.smCtx["Id"].(string)
-	now := isoTime(ex.clock.Now())
-	var succeeded, failedItems []any
-	for i, r := range results {
-		item := map[string]any{
-			"ExecutionArn": fmt.Sprintf("%s:%d", mapRunARN, i), "Name": fmt.Sprint(i),
-			"Input": toJSON(inputs[i]), "InputDetails": map[string]any{"Included": true},
-			"StateMachineArn": smARN, "StartDate": now, "StopDate": now, "RedriveCount": 0.0,
-		}
-		if errs[i] != nil {
-			item["Status"], item["Error"], item["Cause"] = "FAILED", errs[i].Error, errs[i].Cause
-			failedItems = append(failedItems, item)
-			continue
-		}
-		item["Status"], item["Output"], item["OutputDetails"] = "SUCCEEDED", toJSON(r), map[string]any{"Included": true}
-		succeeded = append(succeeded, item)
-	}
-	ctx := context.WithoutCancel(sc.t.ctx)
-	files := map[string]any{"FAILED": []any{}, "PENDING": []any{}, "SUCCEEDED": []any{}}
-	for _, group := range []struct {
-		status string
-		items  []any
-	}{{"SUCCEEDED", succeeded}, {"FAILED", failedItems}} {
-		if len(group.items) == 0 {
-			continue
-		}
-		key := base + group.status + "_0.json"
-		body := []byte(toJSON(group.items))
-		if err := ex.eng.S3.PutObject(ctx, bucket, key, body); err != nil {
-			return nil, &failure{Error: ErrResultWriterFailed, Cause: fmt.Sprintf("s3 PutObject %s/%s: %v", bucket, key, err)}
-		}
-		files[group.status] = []any{map[string]any{"Key": key, "Size": float64(len(body))}}
-	}
-	manifest := map[string]any{"DestinationBucket": bucket, "MapRunArn": mapRunARN, "ResultFiles": files}
-	if err := ex.eng.S3.PutObject(ctx, bucket, base+"manifest.json", []byte(toJSON(manifest))); err != nil {
-		return nil, &failure{Error: ErrResultWriterFailed, Cause: fmt.Sprintf("s3 PutObject %s/%s: %v", bucket, base+"manifest.json", err)}
-	}
-	return map[string]any{
-		"MapRunArn":           mapRunARN,
-		"ResultWriterDetails": map[string]any{"Bucket": bucket, "Key": base + "manifest.json"},
-	}, nil
 }
