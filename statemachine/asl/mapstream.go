@@ -420,7 +420,9 @@ func (sc *stateRun) distributedMap(eff any, states map[string]any) (any, map[str
 	for index := 0; ; index++ {
 		item, ok, rf := src.next(ctx)
 		if rf != nil {
-			stop = rf
+			if ctx.Err() == nil { // else the run was stopped, not the reader
+				stop = rf
+			}
 			break
 		}
 		if !ok {

@@ -312,3 +312,76 @@ func BenchmarkDistributedMap(b *testing.B) {
 		})
 	}
 }
+
+// listedBucket lists the lazy bucket and keeps what is written, for
+// ResultWriter.
+type listedBucket struct {
+	*lazyS3
+	out *asltest.S3
+}
+
+func (b listedBucket) PutObject(ctx context.Context, bucket, key string, body []byte) error {
+	return b.out.PutObject(ctx, bucket, key, body)
+}
+
+// TestDistributedMapResultWriterFiles: ResultWriter writes records as
+// children end, starting a new SUCCEEDED_<n>.json at about 4 MiB, and the
+// manifest lists every file; together they hold each child once.
+func TestDistributedMapResultWriterFiles(t *testing.T) {
+	const n = 12000
+	out := &asltest.S3{Now: func() time.Time { return epoch }}
+	out.Put("out", "keep", nil)
+	eng := &asl.Engine{S3: listedBucket{&lazyS3{n: n}, out}, Clock: asltest.NewClock(epoch)}
+	def := distributedMap(`"ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"in"}},`,
+		`"MaxConcurrency":8,"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"runs"}},`, "")
+	res := run(t, eng, def, `{}`)
+	if res.Status != asl.StatusSucceeded {
+		t.Fatalf("status %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+	var details struct{ ResultWriterDetails struct{ Key string } }
+	_ = json.Unmarshal(res.Output, &details)
+	body, ok := out.Get("out", details.ResultWriterDetails.Key)
+	if !ok {
+		t.Fatalf("manifest %q not written", details.ResultWriterDetails.Key)
+	}
+	var manifest struct {
+		ResultFiles map[string][]struct{ Key string }
+	}
+	if err := json.Unmarshal(body, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	files := manifest.ResultFiles["SUCCEEDED"]
+	if len(files) < 2 {
+		t.Errorf("SUCCEEDED files: got %d, want at least 2 for %d records", len(files), n)
+	}
+	names := map[string]bool{}
+	for i, f := range files {
+		if want := fmt.Sprintf("/SUCCEEDED_%d.json", i); len(f.Key) < len(want) || f.Key[len(f.Key)-len(want):] != want {
+			t.Errorf("file %d: got %s, want a key ending %s", i, f.Key, want)
+		}
+		b, _ := out.Get("out", f.Key)
+		var recs []struct{ Name, Status string }
+		if err := json.Unmarshal(b, &recs); err != nil {
+			t.Fatalf("%s: %v", f.Key, err)
+		}
+		for _, r := range recs {
+			names[r.Name] = true
+		}
+	}
+	if len(names) != n {
+		t.Errorf("records: got %d distinct children, want %d", len(names), n)
+	}
+}
+
+// TestDistributedMapBatchBytes: MaxInputBytesPerBatch closes a batch before
+// an item that would take it over the limit, while items are streamed.
+func TestDistributedMapBatchBytes(t *testing.T) {
+	eng := &asl.Engine{S3: &lazyS3{n: 10}, Clock: asltest.NewClock(epoch)}
+	// Each selected item is {"k":"photos/0000000i.jpg"}: 27 bytes, so three
+	// fit in 81 and a fourth does not.
+	def := distributedMap(`"ItemReader":{"Resource":"arn:aws:states:::s3:listObjectsV2","Parameters":{"Bucket":"in"}},`,
+		`"ItemSelector":{"k.$":"$$.Map.Item.Value.Key"},"ItemBatcher":{"MaxInputBytesPerBatch":81},`,
+		`{"Type":"Pass","Parameters":{"n.$":"States.ArrayLength($.Items)"},"End":true}`)
+	res := run(t, eng, def, `{}`)
+	wantOutput(t, res, `[{"n":3},{"n":3},{"n":3},{"n":1}]`)
+}
