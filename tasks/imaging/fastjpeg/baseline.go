@@ -175,7 +175,7 @@ func (d *decoder) putBlock(c *component, col, row, last int) {
 	}
 	switch d.bs {
 	case 8:
-		idct8(blk, dst, c.stride)
+		idct8(blk, dst, c.stride, last)
 	case 4:
 		idct4(blk, dst, c.stride)
 	case 2:

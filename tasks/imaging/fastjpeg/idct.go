@@ -58,14 +58,61 @@ func fill(dst []byte, stride, n int, v uint8) {
 	}
 }
 
-// idct8 writes the 8x8 pixels of the dequantized block b (natural order).
-func idct8(b *[64]int32, dst []byte, stride int) {
+// zzRows[k] and zzCols[k] are how many rows and columns of the block the
+// zig-zag indexes 0..k reach: when the last non-zero coefficient is early in
+// zig-zag order (most blocks), whole halves of the input are zero and the
+// passes drop their terms.
+var zzRows, zzCols [64]uint8
+
+func init() {
+	var r, c uint8
+	for k := 0; k < 64; k++ {
+		r = max(r, unzig[k]/8+1)
+		c = max(c, unzig[k]%8+1)
+		zzRows[k], zzCols[k] = r, c
+	}
+}
+
+// idct8 writes the 8x8 pixels of the dequantized block b (natural order),
+// whose last non-zero coefficient in zig-zag order is at or before last.
+func idct8(b *[64]int32, dst []byte, stride, last int) {
 	var ws [64]int32
-	for c := 0; c < 8; c++ {
+	halfRows := zzRows[last&63] <= 4 // rows 4-7 of b are zero
+	ncols := 8
+	if zzCols[last&63] <= 4 {
+		ncols = 4 // columns 4-7 of b are zero, so are those of ws
+	}
+	const r1 = 1 << (pass1Down - 1)
+	for c := 0; c < ncols; c++ {
 		x0, x1, x2, x3 := int(b[c]), int(b[8+c]), int(b[16+c]), int(b[24+c])
+		if halfRows {
+			if x1|x2|x3 == 0 {
+				v := int32((x0*k4 + r1) >> pass1Down)
+				for r := 0; r < 8; r++ {
+					ws[r*8+c] = v
+				}
+				continue
+			}
+			// The full pass with X4-X7 = 0.
+			a, p, q := x0*k4, x2*k2, x2*k6
+			e0, e1, e2, e3 := a+p, a+q, a-q, a-p
+			o0 := x1*k1 + x3*k3
+			o1 := x1*k3 - x3*k7
+			o2 := x1*k5 - x3*k1
+			o3 := x1*k7 - x3*k5
+			ws[c] = int32((e0 + o0 + r1) >> pass1Down)
+			ws[56+c] = int32((e0 - o0 + r1) >> pass1Down)
+			ws[8+c] = int32((e1 + o1 + r1) >> pass1Down)
+			ws[48+c] = int32((e1 - o1 + r1) >> pass1Down)
+			ws[16+c] = int32((e2 + o2 + r1) >> pass1Down)
+			ws[40+c] = int32((e2 - o2 + r1) >> pass1Down)
+			ws[24+c] = int32((e3 + o3 + r1) >> pass1Down)
+			ws[32+c] = int32((e3 - o3 + r1) >> pass1Down)
+			continue
+		}
 		x4, x5, x6, x7 := int(b[32+c]), int(b[40+c]), int(b[48+c]), int(b[56+c])
 		if x1|x2|x3|x4|x5|x6|x7 == 0 {
-			v := int32((x0*k4 + 1<<(pass1Down-1)) >> pass1Down)
+			v := int32((x0*k4 + r1) >> pass1Down)
 			for r := 0; r < 8; r++ {
 				ws[r*8+c] = v
 			}
@@ -78,20 +125,43 @@ func idct8(b *[64]int32, dst []byte, stride int) {
 		o1 := x1*k3 - x3*k7 - x5*k1 - x7*k5
 		o2 := x1*k5 - x3*k1 + x5*k7 + x7*k3
 		o3 := x1*k7 - x3*k5 + x5*k3 - x7*k1
-		const r = 1 << (pass1Down - 1)
-		ws[c] = int32((e0 + o0 + r) >> pass1Down)
-		ws[56+c] = int32((e0 - o0 + r) >> pass1Down)
-		ws[8+c] = int32((e1 + o1 + r) >> pass1Down)
-		ws[48+c] = int32((e1 - o1 + r) >> pass1Down)
-		ws[16+c] = int32((e2 + o2 + r) >> pass1Down)
-		ws[40+c] = int32((e2 - o2 + r) >> pass1Down)
-		ws[24+c] = int32((e3 + o3 + r) >> pass1Down)
-		ws[32+c] = int32((e3 - o3 + r) >> pass1Down)
+		ws[c] = int32((e0 + o0 + r1) >> pass1Down)
+		ws[56+c] = int32((e0 - o0 + r1) >> pass1Down)
+		ws[8+c] = int32((e1 + o1 + r1) >> pass1Down)
+		ws[48+c] = int32((e1 - o1 + r1) >> pass1Down)
+		ws[16+c] = int32((e2 + o2 + r1) >> pass1Down)
+		ws[40+c] = int32((e2 - o2 + r1) >> pass1Down)
+		ws[24+c] = int32((e3 + o3 + r1) >> pass1Down)
+		ws[32+c] = int32((e3 - o3 + r1) >> pass1Down)
 	}
 	for y := 0; y < 8; y++ {
 		w := ws[y*8 : y*8+8 : y*8+8]
 		out := dst[y*stride : y*stride+8 : y*stride+8]
 		x0, x1, x2, x3 := int(w[0]), int(w[1]), int(w[2]), int(w[3])
+		if ncols == 4 {
+			if x1|x2|x3 == 0 {
+				v := clamp8((x0*k4 + bias2) >> pass2Down)
+				for i := range out {
+					out[i] = v
+				}
+				continue
+			}
+			a, p, q := x0*k4+bias2, x2*k2, x2*k6
+			e0, e1, e2, e3 := a+p, a+q, a-q, a-p
+			o0 := x1*k1 + x3*k3
+			o1 := x1*k3 - x3*k7
+			o2 := x1*k5 - x3*k1
+			o3 := x1*k7 - x3*k5
+			out[0] = clamp8((e0 + o0) >> pass2Down)
+			out[7] = clamp8((e0 - o0) >> pass2Down)
+			out[1] = clamp8((e1 + o1) >> pass2Down)
+			out[6] = clamp8((e1 - o1) >> pass2Down)
+			out[2] = clamp8((e2 + o2) >> pass2Down)
+			out[5] = clamp8((e2 - o2) >> pass2Down)
+			out[3] = clamp8((e3 + o3) >> pass2Down)
+			out[4] = clamp8((e3 - o3) >> pass2Down)
+			continue
+		}
 		x4, x5, x6, x7 := int(w[4]), int(w[5]), int(w[6]), int(w[7])
 		if x1|x2|x3|x4|x5|x6|x7 == 0 {
 			v := clamp8((x0*k4 + bias2) >> pass2Down)

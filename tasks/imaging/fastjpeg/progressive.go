@@ -278,7 +278,8 @@ func (d *decoder) progressiveIDCT(c *component) {
 					d.blk[r*8+cc] = int32(coef[r*keep+cc]) * qn[r*8+cc]
 				}
 			}
-			d.putBlock(c, col, row, 1)
+			// The highest non-zero zig-zag index, for the IDCT's shortcuts.
+			d.putBlock(c, col, row, 63-bits.LeadingZeros64(c.nz[bi]|2))
 		}
 	}
 }
