@@ -96,7 +96,7 @@ func (o *outcomes) forgotten(arn string) bool {
 	return o.old[arn]
 }
 
-func colourPNG(t *testing.T, w, h int) []byte {
+func colourPNG(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
@@ -143,7 +143,7 @@ func startStack(t *testing.T, dir string) *Stack {
 	return st
 }
 
-func put(t *testing.T, st *Stack, key string, body []byte) string {
+func put(t testing.TB, st *Stack, key string, body []byte) string {
 	t.Helper()
 	out, err := st.S3Client().PutObject(context.Background(), &s3.PutObjectInput{
 		Bucket: aws.String(st.Config().InputBucket), Key: &key, Body: bytes.NewReader(body),
