@@ -207,7 +207,7 @@ func (sc *stateRun) newBatcher(b map[string]any, eff any, states map[string]any)
 // to run: the previous one when in would overflow its byte limit, or the
 // current one once it holds MaxItemsPerBatch items (so a full batch starts
 // without waiting for the next item, and so for the next page).
-func (b *batcher) add(in any) (ready []any, readyLen int) {
+func (b *batcher) add(in any) (ready any, readyLen int) {
 	n := 0
 	if b.maxBytes > 0 {
 		n = len(toJSON(in))
@@ -217,14 +217,15 @@ func (b *batcher) add(in any) (ready []any, readyLen int) {
 	}
 	b.cur = append(b.cur, in)
 	b.size += n
-	if ready == nil && b.maxItems > 0 && float64(len(b.cur)) >= b.maxItems {
+	if readyLen == 0 && b.maxItems > 0 && float64(len(b.cur)) >= b.maxItems {
 		ready, readyLen = b.flush()
 	}
 	return ready, readyLen
 }
 
-// flush returns the current batch (nil when empty) and starts a new one.
-func (b *batcher) flush() ([]any, int) {
+// flush returns the current batch and its item count (0: no batch) and
+// starts a new one.
+func (b *batcher) flush() (any, int) {
 	if len(b.cur) == 0 {
 		return nil, 0
 	}
@@ -234,7 +235,7 @@ func (b *batcher) flush() ([]any, int) {
 	}
 	n := len(b.cur)
 	b.cur, b.size = nil, 0
-	return []any{m}, n
+	return m, n
 }
 
 // mapRun is one Distributed Map run: children in flight, the counts the
@@ -252,12 +253,12 @@ type mapRun struct {
 	sink             *resultSink
 	started          int  // children started
 	failedItems      int  // items of failed children
-	total            int  // items read; final once known is set
+	total            int  // items: an array's length, or a listing's items read so far
 	known, exceeded  bool // the item count is final; the threshold was exceeded
 	sem              chan struct{}
 }
 
-// toleratedNow reports whether failed items are within the threshold for
+// tolerated reports whether failed items are within the threshold for
 // an item count of total. AWS: the run fails when failed items exceed the
 // count, or exceed the percentage of the total number of items, either
 // one when both are set; with neither set any failure fails it
@@ -416,6 +417,11 @@ func (sc *stateRun) distributedMap(eff any, states map[string]any) (any, map[str
 		tolCount: tolCount, tolPct: tolPct, ctx: ctx, cancel: cancel,
 		sink: sink, sem: make(chan struct{}, maxConc),
 	}
+	if known >= 0 {
+		// An array's length is the total from the start, so a percentage
+		// can stop the run as early as a count can.
+		r.total, r.known = known, true
+	}
 	var stop *failure // an ItemReader or ItemSelector failure
 	for index := 0; ; index++ {
 		item, ok, rf := src.next(ctx)
@@ -427,12 +433,12 @@ func (sc *stateRun) distributedMap(eff any, states map[string]any) (any, map[str
 		}
 		if !ok {
 			r.mu.Lock()
-			r.known = true
+			r.known = true // a listing's total is what it yielded
 			r.checkLocked()
 			r.mu.Unlock()
 			if bt != nil {
-				if b, n := bt.flush(); b != nil {
-					r.start(b[0], n)
+				if b, n := bt.flush(); n > 0 {
+					r.start(b, n)
 				}
 			}
 			break
@@ -453,16 +459,18 @@ func (sc *stateRun) distributedMap(eff any, states map[string]any) (any, map[str
 				break
 			}
 		}
-		r.mu.Lock()
-		r.total++
-		r.mu.Unlock()
+		if known < 0 {
+			r.mu.Lock()
+			r.total++
+			r.mu.Unlock()
+		}
 		if bt == nil {
 			if !r.start(in, 1) {
 				break
 			}
 			continue
 		}
-		if b, n := bt.add(in); b != nil && !r.start(b[0], n) {
+		if b, n := bt.add(in); n > 0 && !r.start(b, n) {
 			break
 		}
 	}
