@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
+
+	"github.com/imgprep/imgprep/tasks/imaging"
 )
 
 // Environment variables read by LoadConfig. The CDK stack sets them on every
@@ -29,7 +30,6 @@ const (
 	DefaultFormat           = "png"
 	DefaultQuarantinePrefix = "quarantine/"
 	DefaultScratchPrefix    = "intermediate/"
-	maxSide                 = 8192
 )
 
 // Params are the processing parameters of one job. The output key and the
@@ -61,8 +61,8 @@ func (p Params) WithDefaults(def Params) Params {
 // Validate reports whether p is complete and within range.
 func (p Params) Validate() error {
 	var errs []error
-	if p.Width < 1 || p.Width > maxSide || p.Height < 1 || p.Height > maxSide {
-		errs = append(errs, fmt.Errorf("size %dx%d out of range 1..%d", p.Width, p.Height, maxSide))
+	if p.Width < 1 || p.Width > imaging.MaxOutputSide || p.Height < 1 || p.Height > imaging.MaxOutputSide {
+		errs = append(errs, fmt.Errorf("size %dx%d out of range 1..%d", p.Width, p.Height, imaging.MaxOutputSide))
 	}
 	switch p.Mode {
 	case "stretch", "fit", "fill":
@@ -131,20 +131,9 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// ParseSize parses "WxH".
-func ParseSize(s string) (w, h int, err error) {
-	a, b, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "x")
-	if ok {
-		w, err = strconv.Atoi(a)
-		if err == nil {
-			h, err = strconv.Atoi(b)
-		}
-	}
-	if !ok || err != nil || w < 1 || h < 1 || w > maxSide || h > maxSide {
-		return 0, 0, fmt.Errorf("size %q: want WxH with each side 1..%d, e.g. 256x256", s, maxSide)
-	}
-	return w, h, nil
-}
+// ParseSize parses "WxH" (imaging.ParseSize, so the CLI, the Lambda
+// environment and convert accept the same sizes).
+func ParseSize(s string) (w, h int, err error) { return imaging.ParseSize(s) }
 
 // LoadConfig reads the configuration from the environment through lookup
 // (os.LookupEnv in main).
