@@ -91,6 +91,8 @@ func functionSpecs(c Config) map[string]functionSpec {
 		{"quarantine", 256, 10 * time.Second, "records why an input was rejected or failed"},
 		// One HEAD of the output (reprocess onlyMissing).
 		{"check", 256, 10 * time.Second, "tells reprocess whether an input's output already exists"},
+		// Streams the map run's result files (about 4 MiB each) one record at a time.
+		{"summarize", 256, 60 * time.Second, "adds up a reprocess run's counts from its result files"},
 	}
 	m := make(map[string]functionSpec, len(specs))
 	for _, s := range specs {
@@ -157,6 +159,10 @@ func s3Accesses(c Config, handler string) []s3Access {
 		return []s3Access{
 			{"Allow", []string{"s3:GetObject"}, outputBucket, "*"},
 			{"Allow", []string{"s3:ListBucket"}, outputBucket, ""},
+		}
+	case "summarize":
+		return []s3Access{
+			{"Allow", []string{"s3:GetObject"}, outputBucket, ReprocessResultsPrefix + "*"},
 		}
 	}
 	return nil
@@ -457,8 +463,18 @@ func (s *Stack) reprocess(def []byte) error {
 		list.Conditions = &map[string]any{"StringLike": map[string]any{"s3:prefix": p + "*"}}
 	}
 	sm.AddToRolePolicy(awsiam.NewPolicyStatement(list))
+	// The map run's ResultWriter (AWS's IAM example for Distributed Map
+	// ResultWriter: these four actions on the results prefix).
+	sm.AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"),
+		Resources: &[]*string{s.OutputBucket.ArnForObjects(jsii.String(ReprocessResultsPrefix + "*"))},
+	}))
 	return nil
 }
+
+// ReprocessResultsPrefix is where reprocess.asl.json's ResultWriter puts
+// each map run's result files, in the output bucket.
+const ReprocessResultsPrefix = "reprocess-results/"
 
 func (s *Stack) outputs() {
 	out := func(id, desc string, v *string) {

@@ -35,9 +35,15 @@ var Functions = []Function{
 	{Handler: "resize", Substitution: "ResizeFunctionArn"},
 	{Handler: "store", Substitution: "StoreFunctionArn"},
 	{Handler: "quarantine", Substitution: "QuarantineFunctionArn"},
-	// check is used by reprocess only: is the output already there?
+	// Used by reprocess only: is the output already there? And the sum of
+	// the counts its children wrote.
 	{Handler: "check", Substitution: "CheckFunctionArn"},
+	{Handler: "summarize", Substitution: "SummarizeFunctionArn"},
 }
+
+// OutputBucketSubstitution carries the output bucket's name: reprocess
+// writes its map run results there (under reprocess-results/).
+const OutputBucketSubstitution = "OutputBucketName"
 
 var placeholder = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)
 
@@ -81,11 +87,13 @@ func LocalFunctionARN(region, account, handler string) string {
 	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:imgprep-%s", region, account, handler)
 }
 
-// LocalSubstitutions maps every Function's substitution to its local ARN.
-func LocalSubstitutions(region, account string) map[string]string {
-	subs := make(map[string]string, len(Functions))
+// LocalSubstitutions maps every Function's substitution to its local ARN,
+// and the output bucket's to its name.
+func LocalSubstitutions(region, account, outputBucket string) map[string]string {
+	subs := make(map[string]string, len(Functions)+1)
 	for _, f := range Functions {
 		subs[f.Substitution] = LocalFunctionARN(region, account, f.Handler)
 	}
+	subs[OutputBucketSubstitution] = outputBucket
 	return subs
 }

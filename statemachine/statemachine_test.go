@@ -15,7 +15,9 @@ func TestPlaceholdersAreTheFunctions(t *testing.T) {
 		all = append(all, f.Substitution)
 	}
 	sort.Strings(all)
-	ingestOnly := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "CheckFunctionArn" })
+	ingestOnly := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == "CheckFunctionArn" || s == "SummarizeFunctionArn" })
+	all = append(all, OutputBucketSubstitution)
+	sort.Strings(all)
 	for _, tt := range []struct {
 		name string
 		def  []byte
@@ -73,7 +75,7 @@ func dig(t *testing.T, v any, path ...string) any {
 }
 
 func TestRender(t *testing.T) {
-	subs := LocalSubstitutions("us-east-1", "000000000000")
+	subs := LocalSubstitutions("us-east-1", "000000000000", "out")
 	out, err := Render(Ingest, subs)
 	if err != nil {
 		t.Fatal(err)

@@ -65,6 +65,8 @@ func (h *Handlers) ByName(name string) (any, bool) {
 		return h.Quarantine, true
 	case "check":
 		return h.Check, true
+	case "summarize":
+		return h.Summarize, true
 	}
 	return nil, false
 }

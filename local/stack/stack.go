@@ -168,7 +168,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 
 	s.svc = sfnapi.NewService(s.engine, store, cfg.Logger)
 	s.svc.OnEnd(s.notify)
-	subs := statemachine.LocalSubstitutions(cfg.Region, cfg.Account)
+	subs := statemachine.LocalSubstitutions(cfg.Region, cfg.Account, cfg.OutputBucket)
 	role := fmt.Sprintf("arn:aws:iam::%s:role/imgprep-local", cfg.Account)
 	for _, m := range []struct {
 		name, typ string
