@@ -30,8 +30,8 @@ type Record struct {
 	History json.RawMessage `json:"history,omitempty"`
 }
 
-// Store is a directory of records; safe for concurrent use. Only the
-// summary of each record is kept in memory; histories are read from disk.
+// Store is a directory of records; safe for concurrent use. Only a summary
+// of each record is kept in memory; Get reads the whole record from disk.
 type Store struct {
 	dir  string
 	mu   sync.RWMutex
@@ -64,8 +64,7 @@ func Open(dir string) (*Store, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), err))
 			continue
 		}
-		r.History = nil
-		s.recs[r.ExecutionARN] = &r
+		s.recs[r.ExecutionARN] = summary(r)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return s, fmt.Errorf("execstore: %w", err)
@@ -92,10 +91,8 @@ func (s *Store) Put(r *Record) error {
 	if err := os.Rename(tmp, name); err != nil {
 		return fmt.Errorf("execstore: %w", err)
 	}
-	cp := *r
-	cp.History = nil // histories stay on disk: memory must not grow with them
 	s.mu.Lock()
-	s.recs[r.ExecutionARN] = &cp
+	s.recs[r.ExecutionARN] = summary(*r)
 	s.mu.Unlock()
 	return nil
 }
@@ -118,7 +115,7 @@ func (s *Store) Get(arn string) (Record, bool) {
 }
 
 // List returns the records of a state machine ("" for all), newest first,
-// without their histories (Get has them).
+// as summaries: without input, output and history (Get has them).
 func (s *Store) List(stateMachineARN string) []Record {
 	s.mu.RLock()
 	out := make([]Record, 0, len(s.recs))
@@ -135,6 +132,13 @@ func (s *Store) List(stateMachineARN string) []Record {
 		return out[i].ExecutionARN < out[j].ExecutionARN
 	})
 	return out
+}
+
+// summary is what stays in memory of a record: a long run records many
+// thousands of executions, so inputs, outputs and histories stay on disk.
+func summary(r Record) *Record {
+	r.Input, r.Output, r.History = nil, nil, nil
+	return &r
 }
 
 // fileName turns an ARN into a safe file name: the ARN's colons and slashes

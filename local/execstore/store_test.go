@@ -42,9 +42,12 @@ func TestPutReopenList(t *testing.T) {
 		t.Errorf("history from disk: got %s, want [{\"id\":1}]", h.History)
 	}
 	for _, r := range s2.List("") {
-		if r.History != nil {
-			t.Errorf("List kept the history of %s in memory", r.ExecutionARN)
+		if r.History != nil || r.Input != nil || r.Output != nil {
+			t.Errorf("List kept the input, output or history of %s in memory", r.ExecutionARN)
 		}
+	}
+	if full, _ := s2.Get(recs[0].ExecutionARN); string(full.Output) != `{"x":1}` {
+		t.Errorf("output from disk: got %s, want {\"x\":1}", full.Output)
 	}
 	if got, want := len(s2.List("")), 3; got != want {
 		t.Errorf("List all: got %d records, want %d", got, want)

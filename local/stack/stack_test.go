@@ -63,7 +63,8 @@ func (o *outcomes) wait(t *testing.T, key, etag string) Outcome {
 			return oc
 		}
 		// Executions that finished before watch was called are in the store.
-		for _, r := range o.st.Executions().List(o.st.IngestARN()) {
+		for _, sum := range o.st.Executions().List(o.st.IngestARN()) {
+			r, _ := o.st.Executions().Get(sum.ExecutionARN)
 			if got, ok := OutcomeOf(r); ok && got.Key == key && got.ETag == etag && !o.forgotten(r.ExecutionARN) {
 				return got
 			}
