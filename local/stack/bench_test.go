@@ -3,10 +3,15 @@ package stack
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/imgprep/imgprep/local/lambdalocal"
 	"github.com/imgprep/imgprep/s3event"
+	"github.com/imgprep/imgprep/statemachine"
+	"github.com/imgprep/imgprep/statemachine/asl"
+	"github.com/imgprep/imgprep/tasks"
 )
 
 // BenchmarkIngest runs the ingest machine on the local engine with the real
@@ -38,11 +43,53 @@ func BenchmarkIngest(b *testing.B) {
 		var h []struct{ Type string }
 		_ = json.Unmarshal(full.History, &h)
 		for _, e := range h {
-			if len(e.Type) > 12 && e.Type[len(e.Type)-12:] == "StateEntered" {
+			if strings.HasSuffix(e.Type, "StateEntered") {
 				transitions++
 			}
 		}
 	}
 	b.ReportMetric(float64(transitions)/b.Elapsed().Seconds(), "transitions/s")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "executions/s")
+}
+
+// BenchmarkIngestDefinition runs the ingest definition on the engine with
+// in-process handlers that only pass the job on (through lambdalocal, as the
+// stack calls the real ones): the cost of the workflow machinery itself —
+// engine, JSONPath, Retry/Catch bookkeeping, history, invoker — without
+// image work or S3.
+//
+//	go test -run '^$' -bench IngestDefinition -cpu 1 ./local/stack
+func BenchmarkIngestDefinition(b *testing.B) {
+	inv := lambdalocal.New()
+	for _, f := range statemachine.Functions {
+		inv.Register(statemachine.LocalFunctionARN(DefaultRegion, DefaultAccount, f.Handler),
+			func(ctx context.Context, job tasks.Job) (tasks.Job, error) {
+				job.Image = &tasks.ImageInfo{Format: "png", Width: 64, Height: 64}
+				return job, nil
+			}, 0)
+	}
+	def, err := statemachine.Render(statemachine.Ingest, statemachine.LocalSubstitutions(DefaultRegion, DefaultAccount, DefaultOutputBucket))
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := asl.Parse(def)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := &asl.Engine{Lambda: inv, Region: DefaultRegion, Account: DefaultAccount}
+	event := []byte(`{"detail":{"bucket":{"name":"imgprep-input"},"object":{"key":"a+b.png","etag":"e","size":10}}}`)
+	transitions := 0
+	b.ResetTimer()
+	for range b.N {
+		res := eng.Execute(context.Background(), m, event, asl.ExecutionOptions{Type: "EXPRESS"})
+		if res.Status != "SUCCEEDED" {
+			b.Fatalf("%s: %s %s", res.Status, res.Error, res.Cause)
+		}
+		for _, e := range res.History {
+			if strings.HasSuffix(e.Type, "StateEntered") {
+				transitions++
+			}
+		}
+	}
+	b.ReportMetric(float64(transitions)/b.Elapsed().Seconds(), "transitions/s")
 }
