@@ -20,8 +20,9 @@ type DecodeOptions struct {
 	// TargetWidth and TargetHeight are the size the caller will resize to
 	// (as displayed, after orientation). When set, a decoder that can
 	// shrink while decoding (JPEG DCT scaling) returns an image of at least
-	// twice the target in both dimensions instead of full resolution; the
-	// precise resize does the rest. Zero means full resolution.
+	// the target in both dimensions instead of full resolution, with its
+	// exact picture area recorded (see Area); the Lanczos Resize does the
+	// rest. Zero means full resolution.
 	TargetWidth, TargetHeight int
 }
 
@@ -52,7 +53,12 @@ func DecodeGray(r io.ReaderAt, size int64, opt *DecodeOptions) (img *image.Gray,
 		return nil, info, corrupt(info.Format, fmt.Errorf("decoded %dx%d, header says %dx%d (scale 1/%d)",
 			g.Rect.Dx(), g.Rect.Dy(), info.Width, info.Height, scale))
 	}
-	return Orient(g, info.Orientation), info, nil
+	out := Orient(g, info.Orientation)
+	if scale > 1 {
+		a := ImageArea{X1: float64(info.Width) / float64(scale), Y1: float64(info.Height) / float64(scale)}
+		setArea(out, orientArea(a, float64(g.Rect.Dx()), float64(g.Rect.Dy()), info.Orientation))
+	}
+	return out, info, nil
 }
 
 // decodeGray returns the stored-orientation gray image and the factor it
