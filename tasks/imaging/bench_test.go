@@ -91,6 +91,23 @@ func BenchmarkResize(b *testing.B) {
 	}
 }
 
+// BenchmarkResizeScaled: what the pipeline resizes, the DCT-scaled decode
+// (750x499 for 1500x997), to 256x256.
+func BenchmarkResizeScaled(b *testing.B) {
+	for _, name := range benchFiles {
+		data := benchData(b, name)
+		g, _, err := DecodeGray(bytes.NewReader(data), int64(len(data)), &DecodeOptions{TargetWidth: 256, TargetHeight: 256})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(shortName(name), func(b *testing.B) {
+			for b.Loop() {
+				Resize(g, 256, 256, Stretch)
+			}
+		})
+	}
+}
+
 // BenchmarkPipeline: bytes in, encoded 256x256 JPEG out, through the raw
 // intermediate, as the Grayscale and Resize tasks run it back to back.
 func BenchmarkPipeline(b *testing.B) {

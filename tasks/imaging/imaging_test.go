@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -879,6 +880,29 @@ func TestRawArea(t *testing.T) {
 			_, err := ReadRaw(bytes.NewReader(withTrims(v2, tr)), Limits{})
 			if got := errorKind(err); got != "corrupt" {
 				t.Errorf("trims %v: got %s error (%v), want corrupt", tr, got, err)
+			}
+		}
+	}
+}
+
+// TestTranspose: the 8x8-block transpose against the definition, for sizes
+// around the block edges and strides wider than the rows.
+func TestTranspose(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, sz := range [][2]int{{1, 1}, {8, 8}, {7, 9}, {9, 7}, {16, 24}, {33, 17}, {64, 5}, {3, 70}} {
+		w, h := sz[0], sz[1]
+		sStride, dStride := w+3, h+5
+		src := make([]byte, h*sStride)
+		for i := range src {
+			src[i] = byte(rng.IntN(256))
+		}
+		dst := make([]byte, w*dStride)
+		transpose(dst, dStride, src, sStride, w, h)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if got, want := dst[x*dStride+y], src[y*sStride+x]; got != want {
+					t.Fatalf("%dx%d: dst(%d,%d) = %d, want src(%d,%d) = %d", w, h, y, x, got, x, y, want)
+				}
 			}
 		}
 	}
