@@ -73,9 +73,9 @@
 // full-resolution 1200x800/1500x997/2040x1536 gray image against 3.0/4.4/
 // 8.3 ms for ResizeWith(..., Bicubic) (x/image/draw CatmullRom: 7.4/8.9/
 // 20.4 ms and 8-9 dB further from Pillow's output); see bench_test.go.
-// Lanczos at full resolution takes 3.8/5.2/10.5 ms, but the pipeline
-// resizes the DCT-scaled decode: 1.3/1.8/1.1 ms (CPU time, TestCPUTimes
-// and BenchmarkPipeline, -cpu 1).
+// Resize (Lanczos, banded transposes) takes 2.2/3.2/6.2 ms at full
+// resolution, and 0.78/1.05/0.65 ms on the DCT-scaled decodes the pipeline
+// actually resizes (TestCPUTimes, BenchmarkResizeScaled, -cpu 1).
 //
 // Errors callers test with errors.As: *UnsupportedFormatError,
 // *LimitError, *CorruptError. All three are permanent: retrying the same
