@@ -372,7 +372,7 @@ func TestResizeSizes(t *testing.T) {
 	}
 }
 
-func readPNGGray(t *testing.T, path string) *image.Gray {
+func readPNGGray(t testing.TB, path string) *image.Gray {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
