@@ -85,7 +85,7 @@ func functionSpecs(c Config) map[string]functionSpec {
 		{"validate", 256, 10 * time.Second, "checks an input's format and limits from its header"},
 		// The only full decode: 24 MP peaks at 70-225 MiB plus the input bytes.
 		{"grayscale", c.GrayscaleMemoryMB, 60 * time.Second, "decodes an input and writes its gray plane to scratch"},
-		// Works on a plane already shrunk to about twice the target.
+		// Works on a plane already shrunk on load to about the target.
 		{"resize", 256, 20 * time.Second, "resizes the gray plane and encodes the output"},
 		{"store", 256, 10 * time.Second, "writes the output idempotently with provenance metadata"},
 		{"quarantine", 256, 10 * time.Second, "records why an input was rejected or failed"},

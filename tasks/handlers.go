@@ -135,8 +135,9 @@ func effectiveMaxBytes(lim imaging.Limits) int64 {
 	return imaging.DefaultLimits().MaxBytes
 }
 
-// Grayscale decodes the input, shrunk on load to about twice the target
-// where the decoder can, applies EXIF orientation and takes BT.601 luma. The
+// Grayscale decodes the input, shrunk on load (in the DCT domain for JPEG)
+// to the smallest scale that still covers the target, applies EXIF
+// orientation and takes BT.601 luma. The
 // gray plane goes to scratch raw: encoding a full PNG between steps would
 // cost more than the image work (DESIGN §3).
 func (h *Handlers) Grayscale(ctx context.Context, job Job) (Job, error) {
