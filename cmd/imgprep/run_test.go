@@ -60,7 +60,7 @@ func TestRunThenReprocess(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
 	var sum struct {
-		Execution, Status                              string
+		Execution, Status                           string
 		Total, Processed, Rejected, Failed, Skipped int
 	}
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil {
