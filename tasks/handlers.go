@@ -291,7 +291,7 @@ func (h *Handlers) quarantine(ctx context.Context, job Job) (QuarantineResult, e
 	}
 	if job.Failure != nil {
 		rec.Error, rec.Cause = job.Failure.Error, job.Failure.Cause
-		rec.Reason = reasonFromCause(job.Failure.Cause)
+		rec.Reason = ReasonFromCause(job.Failure.Cause)
 		if slices.Contains(RejectionNames, job.Failure.Error) {
 			rec.Status = "rejected"
 		}
@@ -309,9 +309,9 @@ func (h *Handlers) quarantine(ctx context.Context, job Job) (QuarantineResult, e
 	return QuarantineResult{Object: obj, Status: rec.Status}, nil
 }
 
-// reasonFromCause pulls the errorMessage out of the Lambda runtime's error
+// ReasonFromCause pulls the errorMessage out of the Lambda runtime's error
 // JSON that Step Functions puts in Cause; other causes are kept as they are.
-func reasonFromCause(cause string) string {
+func ReasonFromCause(cause string) string {
 	var rt struct {
 		ErrorMessage string `json:"errorMessage"`
 	}

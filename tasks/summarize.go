@@ -20,7 +20,8 @@ type Counts struct {
 	WouldProcess int `json:"wouldProcess"`
 }
 
-func (c *Counts) add(o Counts) {
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
 	c.Total += o.Total
 	c.Processed += o.Processed
 	c.Rejected += o.Rejected
@@ -87,7 +88,7 @@ func (h *Handlers) summarize(ctx context.Context, in SummarizeInput) (Summary, e
 			if err := json.Unmarshal([]byte(r.Output), &c); err != nil {
 				return fmt.Errorf("%s: output of %s: %w", f.Key, r.ExecutionArn, err)
 			}
-			out.add(c)
+			out.Add(c)
 			return nil
 		})
 		if err != nil {

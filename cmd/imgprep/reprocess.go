@@ -39,25 +39,6 @@ type reprocessInput struct {
 	BatchSize                  int          `json:"batchSize,omitempty"`
 }
 
-// counts is the reprocess machine's output, and what its children return.
-type counts struct {
-	Total        int `json:"total"`
-	Processed    int `json:"processed"`
-	Rejected     int `json:"rejected"`
-	Failed       int `json:"failed"`
-	Skipped      int `json:"skipped"`
-	WouldProcess int `json:"wouldProcess"`
-}
-
-func (c *counts) add(o counts) {
-	c.Total += o.Total
-	c.Processed += o.Processed
-	c.Rejected += o.Rejected
-	c.Failed += o.Failed
-	c.Skipped += o.Skipped
-	c.WouldProcess += o.WouldProcess
-}
-
 type reprocessFlags struct {
 	stackFlags
 	endpoint, region, profile, machine string
@@ -210,7 +191,7 @@ func reprocessCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "imgprep reprocess:", err)
 		return exitFailure
 	}
-	var out counts
+	var out tasks.Counts
 	if desc.Output != nil {
 		_ = json.Unmarshal([]byte(aws.ToString(desc.Output)), &out)
 	} else {
@@ -297,9 +278,9 @@ func findReprocessMachine(ctx context.Context, c *sfn.Client) (string, error) {
 
 // waitForRun polls the execution until it ends, drawing a progress bar on
 // stderr from the finished child executions of its map run.
-func waitForRun(ctx context.Context, c *sfn.Client, arn string, stderr io.Writer) (*sfn.DescribeExecutionOutput, counts, error) {
+func waitForRun(ctx context.Context, c *sfn.Client, arn string, stderr io.Writer) (*sfn.DescribeExecutionOutput, tasks.Counts, error) {
 	var mapRun string
-	var last counts
+	var last tasks.Counts
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -342,8 +323,8 @@ func findMapRun(ctx context.Context, c *sfn.Client, arn string) string {
 
 // childCounts adds up the outputs of the finished children. On AWS, Express
 // children are not listed; DescribeMapRun's item counts stand in for them.
-func childCounts(ctx context.Context, c *sfn.Client, mapRun string) (counts, bool) {
-	var sum counts
+func childCounts(ctx context.Context, c *sfn.Client, mapRun string) (tasks.Counts, bool) {
+	var sum tasks.Counts
 	p := sfn.NewListExecutionsPaginator(c, &sfn.ListExecutionsInput{MapRunArn: &mapRun})
 	listed := false
 	for p.HasMorePages() {
@@ -360,9 +341,9 @@ func childCounts(ctx context.Context, c *sfn.Client, mapRun string) (counts, boo
 			if err != nil || d.Output == nil {
 				continue
 			}
-			var one counts
+			var one tasks.Counts
 			if json.Unmarshal([]byte(aws.ToString(d.Output)), &one) == nil {
-				sum.add(one)
+				sum.Add(one)
 			}
 		}
 	}
@@ -373,10 +354,10 @@ func childCounts(ctx context.Context, c *sfn.Client, mapRun string) (counts, boo
 	if err != nil || mr.ItemCounts == nil {
 		return sum, false
 	}
-	return counts{Total: int(mr.ItemCounts.Total), Processed: int(mr.ItemCounts.Succeeded), Failed: int(mr.ItemCounts.Failed)}, true
+	return tasks.Counts{Total: int(mr.ItemCounts.Total), Processed: int(mr.ItemCounts.Succeeded), Failed: int(mr.ItemCounts.Failed)}, true
 }
 
-func drawProgress(w io.Writer, c counts, status string) {
+func drawProgress(w io.Writer, c tasks.Counts, status string) {
 	const width = 30
 	done := c.Processed + c.Rejected + c.Failed + c.Skipped + c.WouldProcess
 	bar := strings.Repeat("-", width)

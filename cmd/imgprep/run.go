@@ -117,7 +117,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "\r%d/%d accounted for", done, total)
 			last = done
 		}
-	}, stderr)
+	})
 	if showProgress {
 		fmt.Fprintln(stderr)
 	}
@@ -251,7 +251,7 @@ func newWaiter(st *stack.Stack) *waiter {
 	return w
 }
 
-func (w *waiter) wait(ctx context.Context, inputs []input, progress func(done, total int), stderr io.Writer) ([]runResult, int) {
+func (w *waiter) wait(ctx context.Context, inputs []input, progress func(done, total int)) ([]runResult, int) {
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
 	collect := func() ([]runResult, int) {

@@ -70,23 +70,13 @@ func OutcomeOf(r execstore.Record) (o Outcome, ok bool) {
 		if slices.Contains(tasks.RejectionNames, r.Error) {
 			o.Status = "rejected"
 		}
-		o.Reason = reason(r.Cause)
+		o.Reason = tasks.ReasonFromCause(r.Cause)
 		if r.Status != "FAILED" && o.Reason == "" {
 			o.Reason = "execution " + r.Status
 		}
 		o.Quarantine = quarantineKey(r.History)
 	}
 	return o, true
-}
-
-func reason(cause string) string {
-	var rt struct {
-		ErrorMessage string `json:"errorMessage"`
-	}
-	if json.Unmarshal([]byte(cause), &rt) == nil && rt.ErrorMessage != "" {
-		return rt.ErrorMessage
-	}
-	return cause
 }
 
 type historyEvent struct {
