@@ -11,6 +11,7 @@ import (
 
 	"github.com/imgprep/imgprep/local/execstore"
 	"github.com/imgprep/imgprep/local/stack"
+	"github.com/imgprep/imgprep/tasks"
 )
 
 func init() {
@@ -55,7 +56,7 @@ func upCmd(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  region        %s\n", c.Region)
 	fmt.Fprintf(stdout, "  credentials   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s\n", c.AccessKey, c.SecretKey)
 	fmt.Fprintf(stdout, "  input bucket  %s   (uploads here start the ingest workflow)\n", c.InputBucket)
-	fmt.Fprintf(stdout, "  output bucket %s   (outputs under %s/, records under quarantine/)\n", c.OutputBucket, c.Params.WithDefaults(c.Params).String())
+	fmt.Fprintf(stdout, "  output bucket %s   (outputs under %s/, records under quarantine/)\n", c.OutputBucket, c.Params.WithDefaults(tasks.DefaultConfig("", "").Defaults).String())
 	fmt.Fprintf(stdout, "  state machines %s\n                %s\n", st.IngestARN(), st.ReprocessARN())
 	fmt.Fprintf(stdout, "  sfn API       %s   (aws stepfunctions --endpoint-url %s ...)\n", st.APIEndpoint(), st.APIEndpoint())
 	fmt.Fprintf(stdout, "  console       %s/\n\n", st.APIEndpoint())
